@@ -1,0 +1,94 @@
+// Package plan maps a payout Snapshot to the NetSuite records that represent
+// it and validates that they add up to the payout to the cent. It is pure:
+// no I/O, no clock, deterministic output for the same input.
+package plan
+
+import (
+	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/payout"
+)
+
+// Payout statuses as reported.
+const (
+	StatusReady      = "ready"      // validated, nothing pushed yet (or dry run)
+	StatusHeld       = "held"       // validation failed or needs a person; nothing pushed
+	StatusReconciled = "reconciled" // deposit exists in NetSuite
+	StatusFailed     = "failed"     // NetSuite rejected a record; retried next run
+)
+
+// Plan is the set of NetSuite records for one payout, in dependency order
+// (every record comes after the records it references; the deposit is last).
+type Plan struct {
+	Payout       payout.Payout `json:"payout"`
+	Records      []Record      `json:"records"`
+	DepositTotal int64         `json:"deposit_total"`
+	Problems     []Problem     `json:"problems,omitempty"`
+}
+
+// Held reports whether validation found anything that stops the push.
+func (p *Plan) Held() bool { return len(p.Problems) > 0 }
+
+// Status is ready or held.
+func (p *Plan) Status() string {
+	if p.Held() {
+		return StatusHeld
+	}
+	return StatusReady
+}
+
+// Counts returns the number of planned records by NetSuite record type.
+func (p *Plan) Counts() map[string]int {
+	m := map[string]int{}
+	for _, r := range p.Records {
+		m[r.Type]++
+	}
+	return m
+}
+
+// Record is one NetSuite record to create (or upsert) for the payout.
+type Record struct {
+	Type       string `json:"type"`
+	ExternalID string `json:"external_id"`
+	// Source is the Stripe object the record represents (cus_…, ch_…, po_…).
+	Source string `json:"source"`
+	// Deps are the external IDs of nsrecon-made records this one references;
+	// each is earlier in the plan or already exists (an earlier payout).
+	Deps []string      `json:"deps,omitempty"`
+	Body netsuite.Body `json:"body"`
+}
+
+// Problem is why a payout is held: what object, which rule, how to fix it.
+type Problem struct {
+	Code    string `json:"code"`
+	Object  string `json:"object"`
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"`
+}
+
+// Problem codes.
+const (
+	CodeSumMismatch     = "PAYOUT_SUM_MISMATCH"    // Σ net ≠ payout amount
+	CodeDepositMismatch = "DEPOSIT_MISMATCH"       // planned deposit ≠ payout amount
+	CodeUnsupported     = "UNSUPPORTED_CATEGORY"   // category nsrecon cannot account yet / unknown
+	CodeMissingMapping  = "MISSING_MAPPING"        // a config mapping is absent
+	CodeMissingField    = "MISSING_FIELD"          // a Stripe object lacks a required field
+	CodeMissingObject   = "MISSING_OBJECT"         // a referenced Stripe object was not fetched
+	CodeUnresolvedRef   = "UNRESOLVED_REFERENCE"   // a NetSuite reference cannot be resolved
+	CodeUnknownCurrency = "UNKNOWN_CURRENCY"       // not an ISO currency
+	CodeInvoiceMismatch = "INVOICE_TOTAL_MISMATCH" // invoice lines ≠ invoice total
+	CodeManualPayout    = "MANUAL_PAYOUT"          // not automatic: reconcile by hand
+	CodeNotPaid         = "PAYOUT_NOT_PAID"        // in transit / pending: validated only
+	CodeBadAmount       = "BAD_AMOUNT"             // inexact or impossible amount
+)
+
+// Known tells the planner which nsrecon-made records already exist in
+// NetSuite (from the ledger, or planned earlier in the same run), so records
+// of an earlier payout can be referenced without being planned again.
+type Known interface {
+	Has(externalID string) bool
+}
+
+// KnownSet is a Known backed by a map.
+type KnownSet map[string]bool
+
+func (k KnownSet) Has(id string) bool { return k[id] }
