@@ -35,6 +35,12 @@ type Settings struct {
 	Class      string
 	Location   string
 
+	// OrphanRule says what to do with a refund or dispute whose charge was
+	// never reconciled by nsrecon (paid out before its first run): "hold"
+	// (default) or "deposit_line", a deposit line to OrphanAccount.
+	OrphanRule    string
+	OrphanAccount string
+
 	// Currencies maps a currency code (lower-case) to NetSuite's currency
 	// internal ID; when absent, records carry no currency field and NetSuite
 	// uses the customer's/subsidiary's default.
