@@ -641,9 +641,25 @@ func (b *builder) add(r Record) {
 	if _, dup := b.index[r.ExternalID]; dup {
 		return
 	}
-	for _, ref := range r.Body.Refs() {
-		if ref.ExternalID != "" && !slices.Contains(r.Deps, ref.ExternalID) {
-			r.Deps = append(r.Deps, ref.ExternalID)
+	refs := r.Body.Refs()
+	// Most records have a handful of references; a deposit has one per
+	// transaction, so dedupe through a set there to stay linear.
+	var seen map[string]bool
+	if len(refs) > 16 {
+		seen = make(map[string]bool, len(refs))
+	}
+	for _, ref := range refs {
+		id := ref.ExternalID
+		if id == "" {
+			continue
+		}
+		if seen != nil {
+			if !seen[id] {
+				seen[id] = true
+				r.Deps = append(r.Deps, id)
+			}
+		} else if !slices.Contains(r.Deps, id) {
+			r.Deps = append(r.Deps, id)
 		}
 	}
 	b.index[r.ExternalID] = len(b.plan.Records)

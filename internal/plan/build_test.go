@@ -2,6 +2,7 @@ package plan
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -48,7 +49,7 @@ func newSnap(cur string) *snap {
 func (b *snap) bt(cat, typ, src string, amount, fee int64, details ...payout.FeeDetail) *payout.BalanceTransaction {
 	b.n++
 	b.s.Transactions = append(b.s.Transactions, payout.BalanceTransaction{
-		ID: "txn_" + string(rune('a'+b.n%26)) + strings.Repeat("x", b.n/26), Amount: amount, Fee: fee, Net: amount - fee,
+		ID: fmt.Sprintf("txn_%07d", b.n), Amount: amount, Fee: fee, Net: amount - fee,
 		Currency: b.s.Payout.Currency, Type: typ, ReportingCategory: cat, Source: src,
 		Created: t0.Add(time.Duration(b.n) * time.Minute), FeeDetails: details,
 	})
