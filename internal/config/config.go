@@ -1,0 +1,289 @@
+// Package config turns flags, NSRECON_* environment variables, a YAML file
+// and defaults (in that order of precedence) into one typed, validated
+// Config. It holds no package-level state: callers pass their own viper.
+package config
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nsrecon/nsrecon/internal/plan"
+)
+
+// Config is nsrecon's whole configuration. See Keys for every key's meaning
+// and default, and example.yaml for a commented file.
+type Config struct {
+	Stripe         StripeConfig         `mapstructure:"stripe"`
+	NetSuite       NetSuiteConfig       `mapstructure:"netsuite"`
+	Ledger         LedgerConfig         `mapstructure:"ledger"`
+	Accounts       AccountsConfig       `mapstructure:"accounts"`
+	Items          ItemsConfig          `mapstructure:"items"`
+	Customers      CustomersConfig      `mapstructure:"customers"`
+	Classification ClassificationConfig `mapstructure:"classification"`
+	// Currencies maps a lower-case currency code to NetSuite's currency
+	// internal ID.
+	Currencies map[string]string `mapstructure:"currencies"`
+	Rules      RulesConfig       `mapstructure:"rules"`
+	Webhook    WebhookConfig     `mapstructure:"webhook"`
+}
+
+// StripeConfig is how nsrecon reaches Stripe.
+type StripeConfig struct {
+	APIKey     Secret `mapstructure:"api_key"`
+	APIBase    string `mapstructure:"api_base"`
+	MaxRetries int    `mapstructure:"max_retries"`
+}
+
+// NetSuiteConfig is how nsrecon reaches NetSuite.
+type NetSuiteConfig struct {
+	AccountID   string        `mapstructure:"account_id"`
+	BaseURL     string        `mapstructure:"base_url"`
+	Concurrency int           `mapstructure:"concurrency"`
+	Timeout     time.Duration `mapstructure:"timeout"`
+	Auth        AuthConfig    `mapstructure:"auth"`
+}
+
+// AuthConfig holds the credentials of one of the two NetSuite auth methods.
+type AuthConfig struct {
+	Method string `mapstructure:"method"` // AuthTBA or AuthM2M
+
+	// Token-based authentication (OAuth 1.0a).
+	ConsumerKey    Secret `mapstructure:"consumer_key"`
+	ConsumerSecret Secret `mapstructure:"consumer_secret"`
+	TokenID        Secret `mapstructure:"token_id"`
+	TokenSecret    Secret `mapstructure:"token_secret"`
+
+	// OAuth 2.0 machine-to-machine (client credentials, JWT assertion).
+	ClientID       Secret `mapstructure:"client_id"`
+	CertificateID  string `mapstructure:"certificate_id"`
+	PrivateKeyFile string `mapstructure:"private_key_file"`
+	Algorithm      string `mapstructure:"algorithm"` // AlgPS256 or AlgES256
+}
+
+// LedgerConfig locates the local sync ledger.
+type LedgerConfig struct {
+	Path string `mapstructure:"path"`
+}
+
+// AccountsConfig holds NetSuite account internal IDs.
+type AccountsConfig struct {
+	UndepositedFunds string            `mapstructure:"undeposited_funds"`
+	Bank             map[string]string `mapstructure:"bank"` // lower-case currency → account
+	StripeFees       string            `mapstructure:"stripe_fees"`
+	FeeTax           string            `mapstructure:"fee_tax"`
+	ApplicationFees  string            `mapstructure:"application_fees"`
+	DisputeFees      string            `mapstructure:"dispute_fees"`
+	FXDifference     string            `mapstructure:"fx_difference"`
+	Categories       map[string]string `mapstructure:"categories"` // reporting_category → account
+}
+
+// ItemsConfig holds NetSuite item and account internal IDs used on invoices
+// and credit memos.
+type ItemsConfig struct {
+	Refund          string `mapstructure:"refund"`
+	Tax             string `mapstructure:"tax"`
+	Global          string `mapstructure:"global"`
+	IncomeAccount   string `mapstructure:"income_account"`
+	DiscountAccount string `mapstructure:"discount_account"`
+}
+
+// CustomersConfig says how Stripe customers become NetSuite customers.
+type CustomersConfig struct {
+	Mode        string `mapstructure:"mode"`
+	GlobalID    string `mapstructure:"global_id"`
+	DefaultName string `mapstructure:"default_name"`
+}
+
+// ClassificationConfig is stamped on records in OneWorld accounts.
+type ClassificationConfig struct {
+	Subsidiary string `mapstructure:"subsidiary"`
+	Department string `mapstructure:"department"`
+	Class      string `mapstructure:"class"`
+	Location   string `mapstructure:"location"`
+}
+
+// RulesConfig holds policy choices for cases that have no single right answer.
+type RulesConfig struct {
+	OrphanRefund  string `mapstructure:"orphan_refund"`
+	OrphanAccount string `mapstructure:"orphan_account"`
+}
+
+// WebhookConfig configures the real-time invoice listener.
+type WebhookConfig struct {
+	Secret      Secret `mapstructure:"secret"`
+	Addr        string `mapstructure:"addr"`
+	AllInvoices bool   `mapstructure:"all_invoices"`
+}
+
+// Secret is a credential. Every way of printing it (fmt verbs, slog,
+// JSON, YAML) shows "***", so a Config can be logged or dumped without
+// leaking; code that needs the credential calls Reveal, which is easy to
+// grep for.
+type Secret string
+
+const redacted = "***"
+
+// Reveal returns the credential itself.
+func (s Secret) Reveal() string { return string(s) }
+
+// IsSet reports whether a value was given.
+func (s Secret) IsSet() bool { return s != "" }
+
+func (s Secret) String() string   { return s.mask() }
+func (s Secret) GoString() string { return `"` + s.mask() + `"` }
+
+// LogValue keeps the credential out of slog output.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.mask()) }
+
+// MarshalText covers encoding/json, YAML and anything else text-based.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.mask()), nil }
+
+// mask keeps "is it set?" visible, which is what people debugging config need.
+func (s Secret) mask() string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// BaseURLOrDefault is netsuite.base_url, or the account's SuiteTalk host
+// derived from netsuite.account_id: the host spells the account lower-case
+// with "-" where the ID has "_" (123456_SB1 → 123456-sb1).
+func (c *NetSuiteConfig) BaseURLOrDefault() string {
+	if c.BaseURL != "" {
+		return strings.TrimRight(c.BaseURL, "/")
+	}
+	if c.AccountID == "" {
+		return ""
+	}
+	host := strings.ReplaceAll(strings.ToLower(c.AccountID), "_", "-")
+	return "https://" + host + ".suitetalk.api.netsuite.com"
+}
+
+// DefaultLedgerPath is ledger.db in the user's config directory
+// (~/.config/nsrecon on Linux), or ./nsrecon-ledger.db when the system has
+// no such directory (e.g. HOME unset in a container).
+func DefaultLedgerPath() string {
+	dir, err := os.UserConfigDir()
+	if err != nil || dir == "" {
+		return "nsrecon-ledger.db"
+	}
+	return filepath.Join(dir, "nsrecon", "ledger.db")
+}
+
+// PlanSettings is the part of the config the planner needs.
+func (c *Config) PlanSettings() plan.Settings {
+	return plan.Settings{
+		UndepositedFunds: c.Accounts.UndepositedFunds,
+		BankAccounts:     cloneMap(c.Accounts.Bank),
+		StripeFees:       c.Accounts.StripeFees,
+		FeeTax:           c.Accounts.FeeTax,
+		ApplicationFees:  c.Accounts.ApplicationFees,
+		DisputeFees:      c.Accounts.DisputeFees,
+		FXDifference:     c.Accounts.FXDifference,
+		Categories:       cloneMap(c.Accounts.Categories),
+
+		RefundItem:   c.Items.Refund,
+		TaxItem:      c.Items.Tax,
+		GlobalItem:   c.Items.Global,
+		ItemIncome:   c.Items.IncomeAccount,
+		DiscountAcct: c.Items.DiscountAccount,
+
+		CustomerMode:        c.Customers.Mode,
+		GlobalCustomer:      c.Customers.GlobalID,
+		DefaultCustomerName: c.Customers.DefaultName,
+
+		Subsidiary: c.Classification.Subsidiary,
+		Department: c.Classification.Department,
+		Class:      c.Classification.Class,
+		Location:   c.Classification.Location,
+
+		OrphanRule:    c.Rules.OrphanRefund,
+		OrphanAccount: c.Rules.OrphanAccount,
+
+		Currencies: cloneMap(c.Currencies),
+	}
+}
+
+// cloneMap keeps the planner from sharing (and possibly mutating) the
+// config's maps.
+func cloneMap(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Redacted returns the effective configuration as nested maps shaped like the
+// YAML file, with every set secret replaced by "***", for `nsrecon config
+// show`. Values are YAML-friendly: durations as strings, maps as maps.
+func (c *Config) Redacted() map[string]any {
+	sec := func(s Secret) string { return s.mask() }
+	return map[string]any{
+		"stripe": map[string]any{
+			"api_key":     sec(c.Stripe.APIKey),
+			"api_base":    c.Stripe.APIBase,
+			"max_retries": c.Stripe.MaxRetries,
+		},
+		"netsuite": map[string]any{
+			"account_id":  c.NetSuite.AccountID,
+			"base_url":    c.NetSuite.BaseURL,
+			"concurrency": c.NetSuite.Concurrency,
+			"timeout":     c.NetSuite.Timeout.String(),
+			"auth": map[string]any{
+				"method":           c.NetSuite.Auth.Method,
+				"consumer_key":     sec(c.NetSuite.Auth.ConsumerKey),
+				"consumer_secret":  sec(c.NetSuite.Auth.ConsumerSecret),
+				"token_id":         sec(c.NetSuite.Auth.TokenID),
+				"token_secret":     sec(c.NetSuite.Auth.TokenSecret),
+				"client_id":        sec(c.NetSuite.Auth.ClientID),
+				"certificate_id":   c.NetSuite.Auth.CertificateID,
+				"private_key_file": c.NetSuite.Auth.PrivateKeyFile,
+				"algorithm":        c.NetSuite.Auth.Algorithm,
+			},
+		},
+		"ledger": map[string]any{"path": c.Ledger.Path},
+		"accounts": map[string]any{
+			"undeposited_funds": c.Accounts.UndepositedFunds,
+			"bank":              cloneMap(c.Accounts.Bank),
+			"stripe_fees":       c.Accounts.StripeFees,
+			"fee_tax":           c.Accounts.FeeTax,
+			"application_fees":  c.Accounts.ApplicationFees,
+			"dispute_fees":      c.Accounts.DisputeFees,
+			"fx_difference":     c.Accounts.FXDifference,
+			"categories":        cloneMap(c.Accounts.Categories),
+		},
+		"items": map[string]any{
+			"refund":           c.Items.Refund,
+			"tax":              c.Items.Tax,
+			"global":           c.Items.Global,
+			"income_account":   c.Items.IncomeAccount,
+			"discount_account": c.Items.DiscountAccount,
+		},
+		"customers": map[string]any{
+			"mode":         c.Customers.Mode,
+			"global_id":    c.Customers.GlobalID,
+			"default_name": c.Customers.DefaultName,
+		},
+		"classification": map[string]any{
+			"subsidiary": c.Classification.Subsidiary,
+			"department": c.Classification.Department,
+			"class":      c.Classification.Class,
+			"location":   c.Classification.Location,
+		},
+		"currencies": cloneMap(c.Currencies),
+		"rules": map[string]any{
+			"orphan_refund":  c.Rules.OrphanRefund,
+			"orphan_account": c.Rules.OrphanAccount,
+		},
+		"webhook": map[string]any{
+			"secret":       sec(c.Webhook.Secret),
+			"addr":         c.Webhook.Addr,
+			"all_invoices": c.Webhook.AllInvoices,
+		},
+	}
+}

@@ -1,0 +1,170 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/viper"
+)
+
+// EnvPrefix is prepended to every key's environment variable name.
+const EnvPrefix = "NSRECON"
+
+// Key describes one configuration key. The table returned by Keys is the
+// single source of truth for defaults, environment variables, secrets,
+// unknown-key detection and the README's configuration table, so they cannot
+// drift apart.
+type Key struct {
+	Name    string   // dotted key as written in the YAML file, e.g. "netsuite.concurrency"
+	Env     []string // environment variables, highest precedence first
+	Default any      // typed default registered on viper
+	Secret  bool     // redacted in `config show`, never echoed in errors
+	// Map marks a key whose value is a map of string → string (e.g.
+	// accounts.bank). Its entries come from the file, or from one JSON
+	// object in the environment variable: NSRECON_ACCOUNTS_BANK='{"usd":"1"}'.
+	Map bool
+	Doc string // one line for humans
+}
+
+// EnvName is the NSRECON_* variable for a dotted key.
+func EnvName(key string) string {
+	return EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// DefaultString renders the key's default as it would be written in YAML
+// ("" for none), for documentation and `config show`.
+func (k Key) DefaultString() string {
+	switch d := k.Default.(type) {
+	case map[string]string:
+		return ""
+	case time.Duration:
+		return d.String()
+	default:
+		return fmt.Sprint(d)
+	}
+}
+
+// Default values that code elsewhere may want to name.
+const (
+	DefaultStripeAPIBase      = "https://api.stripe.com"
+	DefaultStripeMaxRetries   = 2
+	DefaultNetSuiteConcurrent = 5 // NetSuite's Standard tier allows 5 concurrent requests per account
+	DefaultNetSuiteTimeout    = 60 * time.Second
+	DefaultWebhookAddr        = "127.0.0.1:8080" // loopback: exposing the listener is a deliberate choice
+)
+
+// Enumerations.
+const (
+	AuthTBA = "tba" // OAuth 1.0a token-based authentication
+	AuthM2M = "m2m" // OAuth 2.0 client credentials with a signed JWT assertion
+
+	AlgPS256 = "PS256"
+	AlgES256 = "ES256"
+
+	CustomersCreate     = "create"      // one NetSuite customer per Stripe customer
+	CustomersMatchEmail = "match_email" // reuse an existing NetSuite customer with the same email, else create
+	CustomersGlobal     = "global"      // every transaction goes to customers.global_id
+
+	OrphanHold        = "hold"         // hold the payout for a person to decide
+	OrphanDepositLine = "deposit_line" // book it as a deposit line to rules.orphan_account
+)
+
+// Keys returns every configuration key, in the order of the example file.
+// It is a function rather than a package variable so nobody can mutate it.
+func Keys() []Key {
+	s := func(name, def, doc string) Key { return Key{Name: name, Default: def, Doc: doc} }
+	secret := func(name, doc string) Key { return Key{Name: name, Default: "", Secret: true, Doc: doc} }
+	m := func(name, doc string) Key {
+		return Key{Name: name, Default: map[string]string{}, Map: true, Doc: doc}
+	}
+	keys := []Key{
+		secret("stripe.api_key", "Stripe secret or restricted key (sk_… / rk_…); read access to payouts, balance transactions, charges, refunds, disputes, invoices, customers"),
+		s("stripe.api_base", DefaultStripeAPIBase, "Stripe API base URL (point at a fake or stripe-mock in tests)"),
+		{Name: "stripe.max_retries", Default: DefaultStripeMaxRetries, Doc: "network retries stripe-go makes per request (0–10)"},
+
+		s("netsuite.account_id", "", "NetSuite account ID as shown in Setup > Company > Company Information, e.g. 123456 or 123456_SB1"),
+		s("netsuite.base_url", "", "SuiteTalk REST base URL; empty = https://<account id, lower-case, _ → ->.suitetalk.api.netsuite.com"),
+		{Name: "netsuite.concurrency", Default: DefaultNetSuiteConcurrent, Doc: "most NetSuite requests in flight (1–100); NetSuite's limit is per account and shared with every other integration"},
+		{Name: "netsuite.timeout", Default: DefaultNetSuiteTimeout, Doc: "timeout of one NetSuite request (Go duration, e.g. 60s, 2m)"},
+		s("netsuite.auth.method", AuthTBA, "tba (token-based, OAuth 1.0a) or m2m (OAuth 2.0 client credentials with a certificate)"),
+		secret("netsuite.auth.consumer_key", "TBA: integration record's consumer key"),
+		secret("netsuite.auth.consumer_secret", "TBA: integration record's consumer secret"),
+		secret("netsuite.auth.token_id", "TBA: access token ID"),
+		secret("netsuite.auth.token_secret", "TBA: access token secret"),
+		secret("netsuite.auth.client_id", "M2M: integration record's client ID"),
+		s("netsuite.auth.certificate_id", "", "M2M: certificate ID from Setup > Integration > OAuth 2.0 Client Credentials"),
+		s("netsuite.auth.private_key_file", "", "M2M: path of the PEM private key of that certificate (keep it mode 0600)"),
+		s("netsuite.auth.algorithm", AlgPS256, "M2M: JWT signing algorithm, PS256 (RSA) or ES256 (EC)"),
+
+		s("ledger.path", DefaultLedgerPath(), "SQLite sync ledger: what was pushed, NetSuite internal IDs, runs"),
+
+		s("accounts.undeposited_funds", "", "Undeposited Funds account: payments and refunds post here until the deposit gathers them (required)"),
+		m("accounts.bank", "bank account per payout currency, e.g. usd: \"1\" (at least one required)"),
+		s("accounts.stripe_fees", "", "expense account for Stripe processing fees (deposit cash-back lines)"),
+		s("accounts.fee_tax", "", "account for tax charged on Stripe fees"),
+		s("accounts.application_fees", "", "account for Connect application fees"),
+		s("accounts.dispute_fees", "", "expense account for dispute fees"),
+		s("accounts.fx_difference", "", "account for currency-conversion rounding differences"),
+		m("accounts.categories", "balance-transaction reporting_category → account for plain deposit lines, e.g. platform_earning: \"612\""),
+
+		s("items.refund", "", "credit memo item for refunds and disputes of invoiced charges"),
+		s("items.tax", "", "invoice item for Stripe Tax amounts"),
+		s("items.global", "", "global price workflow: every invoice line uses this one item"),
+		s("items.income_account", "", "income account of the service items nsrecon creates"),
+		s("items.discount_account", "", "account of the discount items nsrecon creates for coupons"),
+
+		s("customers.mode", CustomersCreate, "create, match_email or global"),
+		s("customers.global_id", "", "customer used for every transaction when customers.mode is global"),
+		s("customers.default_name", "", "name for Stripe customers that have none (else the payout is held)"),
+
+		s("classification.subsidiary", "", "OneWorld subsidiary on every customer and transaction"),
+		s("classification.department", "", "department on every transaction (optional)"),
+		s("classification.class", "", "class on every transaction (optional)"),
+		s("classification.location", "", "location on every transaction (optional)"),
+
+		m("currencies", "currency → NetSuite currency internal ID, e.g. eur: \"2\"; absent = NetSuite's default for the customer"),
+
+		s("rules.orphan_refund", OrphanHold, "refund/dispute of a charge nsrecon never synced: hold, or deposit_line to rules.orphan_account"),
+		s("rules.orphan_account", "", "account for orphan refunds when rules.orphan_refund is deposit_line"),
+
+		secret("webhook.secret", "Stripe webhook endpoint signing secret (whsec_…)"),
+		s("webhook.addr", DefaultWebhookAddr, "listen address of `nsrecon webhook`"),
+		{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
+	}
+	for i := range keys {
+		keys[i].Env = []string{EnvName(keys[i].Name)}
+	}
+	// STRIPE_API_KEY is what Stripe's own tools read; accepting it saves users
+	// from exporting the same secret twice. The prefixed name still wins.
+	keys[0].Env = append(keys[0].Env, "STRIPE_API_KEY")
+	return keys
+}
+
+// New returns a viper instance set up for nsrecon: NSRECON_* environment
+// variables and a default for every key. Bind flags to it with BindPFlag,
+// then call Load.
+//
+// A bound flag counts only when it was given on the command line: viper
+// ranks the key's registered default above a flag's own default. So take
+// flag defaults for --help from Keys (and never show a secret's value).
+func New() *viper.Viper {
+	v := viper.New()
+	register(v)
+	return v
+}
+
+// register is idempotent so Load can call it on any viper the caller made.
+func register(v *viper.Viper) {
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	for _, k := range Keys() {
+		// Without a default, Unmarshal never looks a key up, so a key set only
+		// in the environment would be silently ignored.
+		v.SetDefault(k.Name, k.Default)
+		if len(k.Env) > 1 {
+			_ = v.BindEnv(append([]string{k.Name}, k.Env...)...) // only fails with no arguments
+		}
+	}
+}

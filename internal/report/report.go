@@ -1,0 +1,205 @@
+// Package report renders the result of a reconcile run for people (table),
+// machines (JSON, schema in SCHEMA.md) and CI step summaries (markdown), and
+// decides the run's exit status from it.
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/nsrecon/nsrecon/internal/plan"
+)
+
+// SchemaVersion is the version of the JSON document. It changes only when a
+// field is removed or changes meaning; new fields do not bump it.
+const SchemaVersion = 1
+
+// Report is the outcome of one run.
+type Report struct {
+	Run     RunInfo  `json:"run"`
+	Payouts []Payout `json:"payouts"`
+	Totals  Totals   `json:"totals"`
+}
+
+// RunInfo describes the run itself.
+type RunInfo struct {
+	DryRun           bool      `json:"dry_run"`
+	Sandbox          bool      `json:"sandbox"`
+	From             string    `json:"from"` // YYYY-MM-DD, "" = open
+	To               string    `json:"to"`   // YYYY-MM-DD, "" = open
+	StartedAt        time.Time `json:"started_at"`
+	Version          string    `json:"version"`
+	StripeRequests   int       `json:"stripe_requests"`
+	NetSuiteRequests int       `json:"netsuite_requests"`
+}
+
+// Payout is one payout's outcome. Amounts are minor units of Currency.
+type Payout struct {
+	ID           string         `json:"id"`
+	Currency     string         `json:"currency"` // lower-case, as Stripe sends it
+	Amount       int64          `json:"amount"`
+	DepositTotal int64          `json:"deposit_total"`
+	ArrivalDate  string         `json:"arrival_date"` // YYYY-MM-DD
+	Status       string         `json:"status"`       // plan.StatusReady, StatusHeld, StatusReconciled, StatusFailed
+	Transactions int            `json:"transactions"`
+	Records      map[string]int `json:"records"` // NetSuite record type → count
+	DepositID    string         `json:"deposit_id,omitempty"`
+	Problems     []Problem      `json:"problems"`
+}
+
+// Problem is why a payout is held or failed, worded for the person who must
+// fix it.
+type Problem struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Object  string `json:"object"` // Stripe or NetSuite object it is about
+	Fix     string `json:"fix,omitempty"`
+}
+
+// Totals summarises the payouts.
+type Totals struct {
+	Payouts    int              `json:"payouts"`
+	Ready      int              `json:"ready"`
+	Held       int              `json:"held"`
+	Reconciled int              `json:"reconciled"`
+	Failed     int              `json:"failed"`
+	ByCurrency map[string]int64 `json:"by_currency"` // Σ payout amount per currency, every status
+}
+
+// FromPlan is the report line for a planned payout: ready or held, with the
+// planned record counts. transactions is the number of balance transactions
+// in the payout (the plan does not keep the snapshot). The caller updates
+// Status and DepositID after pushing.
+func FromPlan(p *plan.Plan, transactions int) Payout {
+	out := Payout{
+		ID:           p.Payout.ID,
+		Currency:     p.Payout.Currency,
+		Amount:       p.Payout.Amount,
+		DepositTotal: p.DepositTotal,
+		Status:       p.Status(),
+		Transactions: transactions,
+		Records:      p.Counts(),
+		Problems:     make([]Problem, 0, len(p.Problems)),
+	}
+	if !p.Payout.ArrivalDate.IsZero() {
+		// Stripe's arrival_date is midnight UTC of the bank's date; a local
+		// zone would move it to the previous day west of Greenwich.
+		out.ArrivalDate = p.Payout.ArrivalDate.UTC().Format(time.DateOnly)
+	}
+	for _, pr := range p.Problems {
+		out.Problems = append(out.Problems, Problem{Code: pr.Code, Message: pr.Message, Object: pr.Object, Fix: pr.Fix})
+	}
+	return out
+}
+
+// Compute fills Totals from Payouts.
+func (r *Report) Compute() {
+	t := Totals{Payouts: len(r.Payouts), ByCurrency: map[string]int64{}}
+	for _, p := range r.Payouts {
+		switch p.Status {
+		case plan.StatusReady:
+			t.Ready++
+		case plan.StatusHeld:
+			t.Held++
+		case plan.StatusReconciled:
+			t.Reconciled++
+		default:
+			// An unknown status is a bug upstream; counting it as failed keeps
+			// it visible and, via ExitCode, non-zero.
+			t.Failed++
+		}
+		t.ByCurrency[p.Currency] += p.Amount
+	}
+	r.Totals = t
+}
+
+// Exit statuses of a reconcile run, as documented in the CLI's EXIT STATUS.
+const (
+	ExitOK     = 0 // every payout ready (dry run) or reconciled
+	ExitFailed = 1 // at least one payout failed in NetSuite
+	ExitHeld   = 3 // at least one payout held by validation, none failed
+)
+
+// ExitCode maps the outcome to the process exit status. Failed wins over
+// held: a failure means NetSuite rejected something nsrecon thought was
+// right, which needs an engineer; a hold needs a finance decision, which the
+// report already explains. Either way every payout is in the report.
+func ExitCode(r *Report) int {
+	held := false
+	for _, p := range r.Payouts {
+		switch p.Status {
+		case plan.StatusReady, plan.StatusReconciled:
+		case plan.StatusHeld:
+			held = true
+		default:
+			return ExitFailed
+		}
+	}
+	if held {
+		return ExitHeld
+	}
+	return ExitOK
+}
+
+// Formats accepted by Write.
+const (
+	FormatTable    = "table"
+	FormatJSON     = "json"
+	FormatMarkdown = "markdown"
+)
+
+// Write renders r in format. Totals are recomputed from the payouts on a
+// copy, so the output can never show stale totals and r is not modified.
+func Write(w io.Writer, r *Report, format string) error {
+	c := *r
+	c.Compute()
+	switch format {
+	case FormatTable, "":
+		return writeTable(w, &c)
+	case FormatJSON:
+		return writeJSON(w, &c)
+	case FormatMarkdown:
+		return writeMarkdown(w, &c)
+	}
+	return fmt.Errorf("report: unknown format %q (want table, json or markdown)", format)
+}
+
+// MarshalJSON adds schema_version and guarantees that arrays and objects are
+// never null, so consumers (jq, CI scripts) need no null checks.
+func (r Report) MarshalJSON() ([]byte, error) {
+	type payout Payout // no methods: avoids recursion
+	payouts := make([]payout, len(r.Payouts))
+	for i, p := range r.Payouts {
+		if p.Problems == nil {
+			p.Problems = []Problem{}
+		}
+		if p.Records == nil {
+			p.Records = map[string]int{}
+		}
+		payouts[i] = payout(p)
+	}
+	totals := r.Totals
+	if totals.ByCurrency == nil {
+		totals.ByCurrency = map[string]int64{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // keep "<" and "&" in messages readable
+	err := enc.Encode(struct {
+		SchemaVersion int      `json:"schema_version"`
+		Run           RunInfo  `json:"run"`
+		Payouts       []payout `json:"payouts"`
+		Totals        Totals   `json:"totals"`
+	}{SchemaVersion, r.Run, payouts, totals})
+	return bytes.TrimRight(buf.Bytes(), "\n"), err
+}
+
+func writeJSON(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}

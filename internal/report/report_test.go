@@ -1,0 +1,286 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nsrecon/nsrecon/internal/payout"
+	"github.com/nsrecon/nsrecon/internal/plan"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+// sample has one payout of each status, in a two-, zero- and three-decimal
+// currency, so the goldens show every formatting case.
+func sample() *Report {
+	return &Report{
+		Run: RunInfo{
+			DryRun: false, Sandbox: true, From: "2024-03-01", To: "2024-03-31",
+			StartedAt: time.Date(2024, 4, 1, 6, 0, 0, 0, time.UTC), Version: "1.2.3",
+			StripeRequests: 14, NetSuiteRequests: 52,
+		},
+		Payouts: []Payout{
+			{
+				ID: "po_1OreadyUSD", Currency: "usd", Amount: 123456789, DepositTotal: 123456789,
+				ArrivalDate: "2024-03-04", Status: plan.StatusReady, Transactions: 45,
+				Records: map[string]int{"customer": 3, "invoice": 2, "customerPayment": 40, "deposit": 1},
+			},
+			{
+				ID: "po_1OheldJPY", Currency: "jpy", Amount: 150000, DepositTotal: 149000,
+				ArrivalDate: "2024-03-05", Status: plan.StatusHeld, Transactions: 7,
+				Records: map[string]int{"customer": 2, "customerPayment": 5, "deposit": 1},
+				Problems: []Problem{
+					{
+						Code: plan.CodeMissingMapping, Object: "txn_1Oclimate",
+						Message: `No account is configured for reporting category "climate_order" (¥1,000).`,
+						Fix:     `Set accounts.categories.climate_order to the NetSuite account for Stripe Climate contributions.`,
+					},
+					{
+						Code: plan.CodeDepositMismatch, Object: "po_1OheldJPY",
+						Message: "Planned deposit total 149,000 JPY does not equal the payout amount 150,000 JPY (difference 1,000 JPY).",
+					},
+				},
+			},
+			{
+				ID: "po_1OreconKWD", Currency: "kwd", Amount: 12345, DepositTotal: 12345,
+				ArrivalDate: "2024-03-06", Status: plan.StatusReconciled, Transactions: 3,
+				Records:   map[string]int{"customerPayment": 2, "customerRefund": 1, "creditMemo": 1, "deposit": 1},
+				DepositID: "8812",
+			},
+			{
+				ID: "po_1OfailUSD", Currency: "usd", Amount: -2500, DepositTotal: -2500,
+				ArrivalDate: "2024-03-07", Status: plan.StatusFailed, Transactions: 2,
+				Records: map[string]int{"customerRefund": 1, "deposit": 1, "journalEntry": 1},
+				Problems: []Problem{{
+					Code: "INVALID_CONTENT", Object: "stripe_re_1Oabc",
+					Message: "NetSuite: Invalid account reference key 999 for subsidiary 1 <US | Inc>.",
+					Fix:     "Check that accounts.undeposited_funds belongs to subsidiary 1.",
+				}},
+			},
+		},
+	}
+}
+
+func TestGolden(t *testing.T) {
+	for _, tc := range []struct{ format, file string }{
+		{FormatTable, "report.txt"},
+		{FormatJSON, "report.json"},
+		{FormatMarkdown, "report.md"},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, sample(), tc.format); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.file, buf.Bytes())
+		})
+	}
+}
+
+func TestGoldenEmpty(t *testing.T) {
+	r := &Report{Run: RunInfo{DryRun: true, Version: "1.2.3"}}
+	for _, tc := range []struct{ format, file string }{
+		{FormatTable, "empty.txt"},
+		{FormatJSON, "empty.json"},
+		{FormatMarkdown, "empty.md"},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, r, tc.format); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.file, buf.Bytes())
+		})
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from golden (go test ./internal/report -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func TestJSONShape(t *testing.T) {
+	r := sample()
+	r.Payouts[0].Problems = nil // must still be an array
+	r.Payouts[0].Records = nil  // must still be an object
+	var buf bytes.Buffer
+	if err := Write(&buf, r, FormatJSON); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		SchemaVersion *int `json:"schema_version"`
+		Payouts       []struct {
+			Problems json.RawMessage `json:"problems"`
+			Records  json.RawMessage `json:"records"`
+		} `json:"payouts"`
+		Totals struct {
+			Payouts    int              `json:"payouts"`
+			ByCurrency map[string]int64 `json:"by_currency"`
+		} `json:"totals"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.SchemaVersion == nil || *doc.SchemaVersion != SchemaVersion {
+		t.Errorf("schema_version = %v", doc.SchemaVersion)
+	}
+	if string(doc.Payouts[0].Problems) != "[]" || string(doc.Payouts[0].Records) != "{}" {
+		t.Errorf("problems = %s, records = %s", doc.Payouts[0].Problems, doc.Payouts[0].Records)
+	}
+	// Write computed totals without being asked to, and left r alone.
+	if doc.Totals.Payouts != 4 || doc.Totals.ByCurrency["usd"] != 123456789-2500 {
+		t.Errorf("totals = %+v", doc.Totals)
+	}
+	if r.Totals.Payouts != 0 {
+		t.Error("Write modified the report")
+	}
+	// Plain json.Marshal of a computed report gives the same document.
+	r.Compute()
+	direct, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b any
+	json.Unmarshal(direct, &a)
+	json.Unmarshal(buf.Bytes(), &b)
+	if !jsonEqual(a, b) {
+		t.Errorf("json.Marshal and Write disagree:\n%s\n%s", direct, buf.Bytes())
+	}
+}
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+func TestCompute(t *testing.T) {
+	r := sample()
+	r.Compute()
+	want := Totals{Payouts: 4, Ready: 1, Held: 1, Reconciled: 1, Failed: 1,
+		ByCurrency: map[string]int64{"usd": 123454289, "jpy": 150000, "kwd": 12345}}
+	got := r.Totals
+	if got.Payouts != want.Payouts || got.Ready != want.Ready || got.Held != want.Held ||
+		got.Reconciled != want.Reconciled || got.Failed != want.Failed || len(got.ByCurrency) != 3 {
+		t.Fatalf("Totals = %+v, want %+v", got, want)
+	}
+	for c, v := range want.ByCurrency {
+		if got.ByCurrency[c] != v {
+			t.Errorf("ByCurrency[%s] = %d, want %d", c, got.ByCurrency[c], v)
+		}
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	tests := []struct {
+		statuses []string
+		want     int
+	}{
+		{nil, ExitOK},
+		{[]string{plan.StatusReady, plan.StatusReconciled}, ExitOK},
+		{[]string{plan.StatusReady, plan.StatusHeld}, ExitHeld},
+		{[]string{plan.StatusFailed, plan.StatusReconciled}, ExitFailed},
+		{[]string{plan.StatusHeld, plan.StatusFailed}, ExitFailed}, // failed wins
+		{[]string{plan.StatusReady, "bogus"}, ExitFailed},
+	}
+	for _, tt := range tests {
+		r := &Report{}
+		for _, s := range tt.statuses {
+			r.Payouts = append(r.Payouts, Payout{Status: s})
+		}
+		if got := ExitCode(r); got != tt.want {
+			t.Errorf("ExitCode(%v) = %d, want %d", tt.statuses, got, tt.want)
+		}
+	}
+}
+
+func TestFromPlan(t *testing.T) {
+	p := &plan.Plan{
+		Payout: payout.Payout{
+			ID: "po_1", Amount: 5000, Currency: "eur",
+			// 00:00 UTC; in a zone west of UTC this instant is the previous day.
+			ArrivalDate: time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC).In(time.FixedZone("EST", -5*3600)),
+		},
+		Records: []plan.Record{
+			{Type: "customer"}, {Type: "customerPayment"}, {Type: "customerPayment"}, {Type: "deposit"},
+		},
+		DepositTotal: 5000,
+	}
+	got := FromPlan(p, 3)
+	if got.ID != "po_1" || got.Currency != "eur" || got.Amount != 5000 || got.DepositTotal != 5000 ||
+		got.ArrivalDate != "2024-03-05" || got.Status != plan.StatusReady || got.Transactions != 3 ||
+		got.Records["customerPayment"] != 2 || got.Problems == nil || len(got.Problems) != 0 {
+		t.Errorf("FromPlan = %+v", got)
+	}
+
+	p.Problems = []plan.Problem{{Code: plan.CodeNotPaid, Object: "po_1", Message: "in transit", Fix: "wait"}}
+	got = FromPlan(p, 3)
+	if got.Status != plan.StatusHeld || len(got.Problems) != 1 ||
+		got.Problems[0] != (Problem{Code: plan.CodeNotPaid, Object: "po_1", Message: "in transit", Fix: "wait"}) {
+		t.Errorf("FromPlan held = %+v", got)
+	}
+}
+
+func TestAmountFormatting(t *testing.T) {
+	tests := []struct {
+		minor int64
+		cur   string
+		want  string
+	}{
+		{123456789, "usd", "1,234,567.89"},
+		{-2500, "usd", "-25.00"},
+		{5, "usd", "0.05"},
+		{150000, "jpy", "150,000"},
+		{999, "jpy", "999"},
+		{12345, "kwd", "12.345"},
+		{-1234567, "bhd", "-1,234.567"},
+		{0, "eur", "0.00"},
+	}
+	for _, tt := range tests {
+		if got := amount(tt.minor, tt.cur); got != tt.want {
+			t.Errorf("amount(%d, %s) = %q, want %q", tt.minor, tt.cur, got, tt.want)
+		}
+	}
+}
+
+func TestUnknownFormat(t *testing.T) {
+	err := Write(&bytes.Buffer{}, sample(), "yaml")
+	if err == nil || !strings.Contains(err.Error(), `unknown format "yaml"`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestMarkdownEscaping(t *testing.T) {
+	r := sample()
+	var buf bytes.Buffer
+	if err := Write(&buf, r, FormatMarkdown); err != nil {
+		t.Fatal(err)
+	}
+	// The pipe in the NetSuite message must not split anything, and the
+	// angle brackets must not become HTML.
+	if !strings.Contains(buf.String(), `\<US \| Inc\>`) {
+		t.Errorf("message not escaped:\n%s", buf.String())
+	}
+}

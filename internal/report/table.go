@@ -1,0 +1,107 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+)
+
+// writeTable renders the report for a person at a terminal or in a log:
+// a header line, one row per payout, what to fix for each payout that needs
+// attention, and a totals line. No colour: the writer may be a file or pipe.
+func writeTable(w io.Writer, r *Report) error {
+	ew := &errWriter{w: w}
+	fmt.Fprintln(ew, runLine(r.Run))
+	fmt.Fprintln(ew)
+
+	if len(r.Payouts) == 0 {
+		fmt.Fprintln(ew, "No payouts in range.")
+	} else {
+		if ew.err != nil {
+			return ew.err
+		}
+		if err := payoutTable(w, r.Payouts); err != nil {
+			return err
+		}
+	}
+
+	if att := needsAttention(r); len(att) > 0 {
+		fmt.Fprintln(ew)
+		fmt.Fprintln(ew, attentionHeading(len(att))+":")
+		for _, p := range att {
+			fmt.Fprintln(ew)
+			fmt.Fprintf(ew, "%s  %s, arriving %s\n", p.ID, withCurrency(p.Amount, p.Currency), orDash(p.ArrivalDate))
+			fmt.Fprintf(ew, "  %s\n", statusNote(p.Status))
+			for i, pr := range p.Problems {
+				fmt.Fprintf(ew, "  %d. %s", i+1, pr.Code)
+				if pr.Object != "" {
+					fmt.Fprintf(ew, " on %s", pr.Object)
+				}
+				fmt.Fprintln(ew)
+				fmt.Fprintf(ew, "     %s\n", indentLines(pr.Message, "     "))
+				if pr.Fix != "" {
+					fmt.Fprintf(ew, "     Fix: %s\n", indentLines(pr.Fix, "          "))
+				}
+			}
+		}
+	}
+
+	fmt.Fprintln(ew)
+	fmt.Fprintln(ew, totalsLine(r))
+	return ew.err
+}
+
+func payoutTable(w io.Writer, payouts []Payout) error {
+	left, right := tw.AlignLeft, tw.AlignRight
+	align := []tw.Align{left, left, left, right, left, left, left}
+	t := tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Symbols: tw.NewSymbols(tw.StyleASCII),
+		})),
+		// Amounts line up on the decimal point only when right-aligned.
+		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
+		// Never wrap: a wrapped payout ID or amount is worse than a wide table.
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	)
+	t.Header("Payout", "Arrival", "Currency", "Amount", "Deposit", "Status", "Records")
+	for _, p := range payouts {
+		if err := t.Append([]string{
+			p.ID,
+			orDash(p.ArrivalDate),
+			strings.ToUpper(p.Currency),
+			amount(p.Amount, p.Currency),
+			orDash(p.DepositID),
+			p.Status,
+			records(p.Records),
+		}); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}
+
+// indentLines keeps multi-line messages under their bullet.
+func indentLines(s, indent string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n"+indent)
+}
+
+// errWriter remembers the first write error so rendering code can print
+// freely and check once.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}

@@ -1,0 +1,184 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nsrecon/nsrecon/internal/money"
+	"github.com/nsrecon/nsrecon/internal/plan"
+)
+
+// Helpers shared by the table and markdown renderers. Everything here is
+// plain ASCII on purpose: characters such as "·" or box-drawing lines have
+// "ambiguous" East Asian width, so terminals in CJK locales draw them double
+// wide and column alignment breaks.
+
+// amount renders minor units as a grouped decimal, e.g. 123456789 usd →
+// "1,234,567.89", 5000 jpy → "5,000", 12345 kwd → "12.345".
+func amount(minor int64, currency string) string {
+	s := money.Format(minor, currency)
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteString("." + frac)
+	}
+	return sign + b.String()
+}
+
+// withCurrency renders an amount with its currency for prose: "USD 1,234.56".
+func withCurrency(minor int64, currency string) string {
+	return strings.ToUpper(currency) + " " + amount(minor, currency)
+}
+
+// recordOrder names NetSuite record types briefly, in dependency order, so
+// the records column reads in the order records are created. (A function,
+// not a package variable, so it cannot be modified.)
+func recordOrder() []struct{ typ, abbrev string } {
+	return []struct{ typ, abbrev string }{
+		{"customer", "cust"},
+		{"serviceSaleItem", "item"},
+		{"discountItem", "disc"},
+		{"invoice", "inv"},
+		{"customerPayment", "pay"},
+		{"creditMemo", "cm"},
+		{"customerRefund", "refund"},
+		{"deposit", "dep"},
+	}
+}
+
+// records renders counts compactly: "cust 3, inv 2, pay 40, dep 1". Types
+// without an abbreviation follow, sorted, under their own name so nothing is
+// hidden.
+func records(counts map[string]int) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, r := range recordOrder() {
+		seen[r.typ] = true
+		if n := counts[r.typ]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", r.abbrev, n))
+		}
+	}
+	var rest []string
+	for typ, n := range counts {
+		if !seen[typ] && n > 0 {
+			rest = append(rest, fmt.Sprintf("%s %d", typ, n))
+		}
+	}
+	sort.Strings(rest)
+	parts = append(parts, rest...)
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// orDash keeps empty cells visible as empty rather than as a layout glitch.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// statusNote says, for a person, what a status means for them.
+func statusNote(status string) string {
+	switch status {
+	case plan.StatusHeld:
+		return "held: nothing was pushed; fix the problems below and run again"
+	case plan.StatusFailed:
+		return "failed: NetSuite rejected a record; the next run retries it"
+	}
+	return status
+}
+
+// needsAttention lists the payouts to explain in the problems section: every
+// held or failed payout, and any other payout that carries problems.
+func needsAttention(r *Report) []Payout {
+	var out []Payout
+	for _, p := range r.Payouts {
+		if p.Status == plan.StatusHeld || p.Status == plan.StatusFailed || len(p.Problems) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// runLine is the one-line description of the run.
+func runLine(ri RunInfo) string {
+	parts := []string{"nsrecon " + orDefault(ri.Version, "(devel)")}
+	switch {
+	case ri.DryRun && ri.Sandbox:
+		parts = append(parts, "dry run in the sandbox")
+	case ri.DryRun:
+		parts = append(parts, "dry run (nothing pushed)")
+	case ri.Sandbox:
+		parts = append(parts, "sandbox")
+	}
+	switch {
+	case ri.From != "" && ri.To != "":
+		parts = append(parts, fmt.Sprintf("payouts arriving %s to %s", ri.From, ri.To))
+	case ri.From != "":
+		parts = append(parts, "payouts arriving from "+ri.From)
+	case ri.To != "":
+		parts = append(parts, "payouts arriving up to "+ri.To)
+	}
+	if !ri.StartedAt.IsZero() {
+		parts = append(parts, "started "+ri.StartedAt.UTC().Format(time.DateTime)+" UTC")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// totalsLine is the one-line summary: counts, amounts per currency, requests.
+func totalsLine(r *Report) string {
+	t := r.Totals
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d payout%s: %d ready, %d held, %d reconciled, %d failed.",
+		t.Payouts, plural(t.Payouts), t.Ready, t.Held, t.Reconciled, t.Failed)
+	if len(t.ByCurrency) > 0 {
+		curs := make([]string, 0, len(t.ByCurrency))
+		for c := range t.ByCurrency {
+			curs = append(curs, c)
+		}
+		sort.Strings(curs)
+		amounts := make([]string, len(curs))
+		for i, c := range curs {
+			amounts[i] = withCurrency(t.ByCurrency[c], c)
+		}
+		fmt.Fprintf(&b, " Total %s.", strings.Join(amounts, "; "))
+	}
+	fmt.Fprintf(&b, " Requests: Stripe %d, NetSuite %d.", r.Run.StripeRequests, r.Run.NetSuiteRequests)
+	return b.String()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func attentionHeading(n int) string {
+	if n == 1 {
+		return "1 payout needs attention"
+	}
+	return fmt.Sprintf("%d payouts need attention", n)
+}
