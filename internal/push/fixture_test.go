@@ -104,7 +104,9 @@ type planSpec struct {
 	priorCustomers []string
 }
 
-func eid(kind, payoutID string, i int) string { return fmt.Sprintf("stripe_%s_%s_%d", kind, payoutID, i) }
+func eid(kind, payoutID string, i int) string {
+	return fmt.Sprintf("stripe_%s_%s_%d", kind, payoutID, i)
+}
 
 // buildPlan builds a plan the way the planner shapes them: customers,
 // invoices, payments, credit memos, refunds, then the deposit gathering the
