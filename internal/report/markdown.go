@@ -48,6 +48,16 @@ func writeMarkdown(w io.Writer, r *Report) error {
 		fmt.Fprintln(ew)
 	}
 
+	if noted := withNotes(r); len(noted) > 0 {
+		fmt.Fprint(ew, "#### Notes\n\n")
+		for _, p := range noted {
+			for _, n := range p.Notes {
+				fmt.Fprintf(ew, "- `%s`: %s\n", mdCode(p.ID), mdEscape(n))
+			}
+		}
+		fmt.Fprintln(ew)
+	}
+
 	fmt.Fprintln(ew, mdEscape(totalsLine(r)))
 	return ew.err
 }

@@ -47,7 +47,13 @@ type Payout struct {
 	Transactions int            `json:"transactions"`
 	Records      map[string]int `json:"records"` // NetSuite record type → count
 	DepositID    string         `json:"deposit_id,omitempty"`
-	Problems     []Problem      `json:"problems"`
+	// Pushed is how many records this run wrote to NetSuite (0 in a dry run
+	// or when the ledger already had everything).
+	Pushed   int       `json:"pushed"`
+	Problems []Problem `json:"problems"`
+	// Notes are facts worth telling a person that do not stop anything, e.g.
+	// "payout is in_transit: validated only".
+	Notes []string `json:"notes"`
 }
 
 // Problem is why a payout is held or failed, worded for the person who must
@@ -66,6 +72,7 @@ type Totals struct {
 	Held       int              `json:"held"`
 	Reconciled int              `json:"reconciled"`
 	Failed     int              `json:"failed"`
+	Pushed     int              `json:"pushed"`      // Σ payouts[].pushed
 	ByCurrency map[string]int64 `json:"by_currency"` // Σ payout amount per currency, every status
 }
 
@@ -83,6 +90,7 @@ func FromPlan(p *plan.Plan, transactions int) Payout {
 		Transactions: transactions,
 		Records:      p.Counts(),
 		Problems:     make([]Problem, 0, len(p.Problems)),
+		Notes:        []string{},
 	}
 	if !p.Payout.ArrivalDate.IsZero() {
 		// Stripe's arrival_date is midnight UTC of the bank's date; a local
@@ -112,6 +120,7 @@ func (r *Report) Compute() {
 			t.Failed++
 		}
 		t.ByCurrency[p.Currency] += p.Amount
+		t.Pushed += p.Pushed
 	}
 	r.Totals = t
 }
@@ -175,6 +184,9 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	for i, p := range r.Payouts {
 		if p.Problems == nil {
 			p.Problems = []Problem{}
+		}
+		if p.Notes == nil {
+			p.Notes = []string{}
 		}
 		if p.Records == nil {
 			p.Records = map[string]int{}

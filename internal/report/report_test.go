@@ -30,6 +30,7 @@ func sample() *Report {
 				ID: "po_1OreadyUSD", Currency: "usd", Amount: 123456789, DepositTotal: 123456789,
 				ArrivalDate: "2024-03-04", Status: plan.StatusReady, Transactions: 45,
 				Records: map[string]int{"customer": 3, "invoice": 2, "customerPayment": 40, "deposit": 1},
+				Notes:   []string{"payout is in_transit: validated only, nothing is synced until it is paid"},
 			},
 			{
 				ID: "po_1OheldJPY", Currency: "jpy", Amount: 150000, DepositTotal: 149000,
@@ -51,12 +52,12 @@ func sample() *Report {
 				ID: "po_1OreconKWD", Currency: "kwd", Amount: 12345, DepositTotal: 12345,
 				ArrivalDate: "2024-03-06", Status: plan.StatusReconciled, Transactions: 3,
 				Records:   map[string]int{"customerPayment": 2, "customerRefund": 1, "creditMemo": 1, "deposit": 1},
-				DepositID: "8812",
+				DepositID: "8812", Pushed: 5,
 			},
 			{
 				ID: "po_1OfailUSD", Currency: "usd", Amount: -2500, DepositTotal: -2500,
 				ArrivalDate: "2024-03-07", Status: plan.StatusFailed, Transactions: 2,
-				Records: map[string]int{"customerRefund": 1, "deposit": 1, "journalEntry": 1},
+				Records: map[string]int{"customerRefund": 1, "deposit": 1, "journalEntry": 1}, Pushed: 1,
 				Problems: []Problem{{
 					Code: "INVALID_CONTENT", Object: "stripe_re_1Oabc",
 					Message: "NetSuite: Invalid account reference key 999 for subsidiary 1 <US | Inc>.",
@@ -125,6 +126,7 @@ func TestJSONShape(t *testing.T) {
 	r := sample()
 	r.Payouts[0].Problems = nil // must still be an array
 	r.Payouts[0].Records = nil  // must still be an object
+	r.Payouts[1].Notes = nil    // must still be an array
 	var buf bytes.Buffer
 	if err := Write(&buf, r, FormatJSON); err != nil {
 		t.Fatal(err)
@@ -134,6 +136,7 @@ func TestJSONShape(t *testing.T) {
 		Payouts       []struct {
 			Problems json.RawMessage `json:"problems"`
 			Records  json.RawMessage `json:"records"`
+			Notes    json.RawMessage `json:"notes"`
 		} `json:"payouts"`
 		Totals struct {
 			Payouts    int              `json:"payouts"`
@@ -146,8 +149,8 @@ func TestJSONShape(t *testing.T) {
 	if doc.SchemaVersion == nil || *doc.SchemaVersion != SchemaVersion {
 		t.Errorf("schema_version = %v", doc.SchemaVersion)
 	}
-	if string(doc.Payouts[0].Problems) != "[]" || string(doc.Payouts[0].Records) != "{}" {
-		t.Errorf("problems = %s, records = %s", doc.Payouts[0].Problems, doc.Payouts[0].Records)
+	if string(doc.Payouts[0].Problems) != "[]" || string(doc.Payouts[0].Records) != "{}" || string(doc.Payouts[1].Notes) != "[]" {
+		t.Errorf("problems = %s, records = %s, notes = %s", doc.Payouts[0].Problems, doc.Payouts[0].Records, doc.Payouts[1].Notes)
 	}
 	// Write computed totals without being asked to, and left r alone.
 	if doc.Totals.Payouts != 4 || doc.Totals.ByCurrency["usd"] != 123456789-2500 {
@@ -179,11 +182,11 @@ func jsonEqual(a, b any) bool {
 func TestCompute(t *testing.T) {
 	r := sample()
 	r.Compute()
-	want := Totals{Payouts: 4, Ready: 1, Held: 1, Reconciled: 1, Failed: 1,
+	want := Totals{Payouts: 4, Ready: 1, Held: 1, Reconciled: 1, Failed: 1, Pushed: 6,
 		ByCurrency: map[string]int64{"usd": 123454289, "jpy": 150000, "kwd": 12345}}
 	got := r.Totals
 	if got.Payouts != want.Payouts || got.Ready != want.Ready || got.Held != want.Held ||
-		got.Reconciled != want.Reconciled || got.Failed != want.Failed || len(got.ByCurrency) != 3 {
+		got.Reconciled != want.Reconciled || got.Failed != want.Failed || got.Pushed != want.Pushed || len(got.ByCurrency) != 3 {
 		t.Fatalf("Totals = %+v, want %+v", got, want)
 	}
 	for c, v := range want.ByCurrency {
@@ -231,7 +234,7 @@ func TestFromPlan(t *testing.T) {
 	got := FromPlan(p, 3)
 	if got.ID != "po_1" || got.Currency != "eur" || got.Amount != 5000 || got.DepositTotal != 5000 ||
 		got.ArrivalDate != "2024-03-05" || got.Status != plan.StatusReady || got.Transactions != 3 ||
-		got.Records["customerPayment"] != 2 || got.Problems == nil || len(got.Problems) != 0 {
+		got.Records["customerPayment"] != 2 || got.Problems == nil || len(got.Problems) != 0 || got.Notes == nil {
 		t.Errorf("FromPlan = %+v", got)
 	}
 

@@ -50,6 +50,16 @@ func writeTable(w io.Writer, r *Report) error {
 		}
 	}
 
+	if noted := withNotes(r); len(noted) > 0 {
+		fmt.Fprintln(ew)
+		fmt.Fprintln(ew, "Notes:")
+		for _, p := range noted {
+			for _, n := range p.Notes {
+				fmt.Fprintf(ew, "  %s: %s\n", p.ID, indentLines(n, "    "))
+			}
+		}
+	}
+
 	fmt.Fprintln(ew)
 	fmt.Fprintln(ew, totalsLine(r))
 	return ew.err

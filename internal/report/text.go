@@ -158,7 +158,7 @@ func totalsLine(r *Report) string {
 		}
 		fmt.Fprintf(&b, " Total %s.", strings.Join(amounts, "; "))
 	}
-	fmt.Fprintf(&b, " Requests: Stripe %d, NetSuite %d.", r.Run.StripeRequests, r.Run.NetSuiteRequests)
+	fmt.Fprintf(&b, " Records pushed: %d. Requests: Stripe %d, NetSuite %d.", t.Pushed, r.Run.StripeRequests, r.Run.NetSuiteRequests)
 	return b.String()
 }
 
@@ -181,4 +181,15 @@ func attentionHeading(n int) string {
 		return "1 payout needs attention"
 	}
 	return fmt.Sprintf("%d payouts need attention", n)
+}
+
+// withNotes lists the payouts that carry notes, for the notes section.
+func withNotes(r *Report) []Payout {
+	var out []Payout
+	for _, p := range r.Payouts {
+		if len(p.Notes) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
 }
