@@ -101,7 +101,7 @@ type Customer struct {
 }
 
 func (*Customer) RecordType() string { return TypeCustomer }
-func (c *Customer) Refs() []*Ref    { return append(c.Classification.refs(), nonNil(c.Currency)...) }
+func (c *Customer) Refs() []*Ref     { return append(c.Classification.refs(), nonNil(c.Currency)...) }
 
 // RefList is a multi-select reference field ({"items":[{"id":"1"}]}).
 type RefList struct {
