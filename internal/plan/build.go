@@ -337,10 +337,9 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, kind string) {
 				Amount:      netsuite.Amount{Minor: amount, Currency: ccy},
 				Description: fmt.Sprintf("Stripe %s %s", kind, id),
 			}}},
-			Apply: &netsuite.ApplyList{Items: []netsuite.ApplyLine{{
-				Doc: netsuite.Ref{ExternalID: parentID}, Apply: true,
-				Amount: netsuite.Amount{Minor: amount, Currency: ccy},
-			}}},
+			// No apply list: the invoice is already paid (nothing remains
+			// to credit), so the memo stays an open credit that the customer
+			// refund below consumes, as NetSuite does for paid invoices.
 			Classification: b.classification(),
 		}
 		b.add(Record{Type: netsuite.TypeCreditMemo, ExternalID: cm.ExternalID, Source: id, Body: cm})

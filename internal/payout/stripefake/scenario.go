@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Scenario is a Stripe account's data: every object by ID.
@@ -151,4 +152,41 @@ func marshal(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// ArrivalWindow spans the arrival dates of the scenario's payouts (UTC
+// days), so a demo run can cover exactly the account's history.
+func (sc *Scenario) ArrivalWindow() (from, to time.Time) {
+	for _, o := range sc.Objects {
+		if objectType(o) != "payout" {
+			continue
+		}
+		n, ok := toInt64(o["arrival_date"])
+		if !ok {
+			continue
+		}
+		t := time.Unix(n, 0).UTC()
+		if from.IsZero() || t.Before(from) {
+			from = t
+		}
+		if t.After(to) {
+			to = t
+		}
+	}
+	return from, to
+}
+
+func toInt64(v any) (int64, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case float64:
+		return int64(n), true
+	}
+	return 0, false
 }

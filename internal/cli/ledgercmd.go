@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/spf13/cobra"
+
+	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/ledger"
+	"github.com/nsrecon/nsrecon/internal/report"
+)
+
+func newLedgerCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "ledger",
+		Short: "Inspect the local sync ledger: runs, and what exists in NetSuite for a payout",
+	}
+	var format string
+	var limit int
+	runs := &cobra.Command{
+		Use:   "runs",
+		Short: "List recent runs (newest first)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, closeFn, err := f.openExistingLedger(cmd)
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			rows, err := l.Runs(cmd.Context(), limit)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				return writeJSON(f, rows)
+			}
+			t := tablewriter.NewWriter(f.Stdout)
+			t.Header("Run", "Started", "Ended", "Window", "Dry", "Payouts", "Reconciled", "Held", "Failed", "Records", "Outcome")
+			for _, r := range rows {
+				t.Append(fmt.Sprint(r.ID), ts(r.StartedAt), ts(r.EndedAt),
+					r.WindowFrom.Format(time.DateOnly)+" … "+r.WindowTo.Format(time.DateOnly),
+					yesNo(r.DryRun), fmt.Sprint(r.PayoutsTotal), fmt.Sprint(r.PayoutsReconciled),
+					fmt.Sprint(r.PayoutsHeld), fmt.Sprint(r.PayoutsFailed), fmt.Sprint(r.RecordsPushed),
+					firstNonEmpty(r.Outcome, "running or killed"))
+			}
+			return t.Render()
+		},
+	}
+	runs.Flags().IntVar(&limit, "limit", 20, "how many runs")
+	show := &cobra.Command{
+		Use:   "show po_…",
+		Short: "Show a payout's state and every NetSuite record nsrecon made for it, with internal IDs",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, closeFn, err := f.openExistingLedger(cmd)
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			ctx := cmd.Context()
+			ps, ok, err := l.Payout(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			recs, err := l.PayoutRecords(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if !ok && len(recs) == 0 {
+				return usageErr(fmt.Errorf("payout %s is not in the ledger %s", args[0], l.Path()), "nsrecon ledger runs, or reconcile it first")
+			}
+			if format == "json" {
+				return writeJSON(f, map[string]any{"payout": ps, "records": recs})
+			}
+			fmt.Fprintf(f.Stdout, "Payout %s: %s", args[0], firstNonEmpty(ps.Status, "unknown"))
+			if ps.DepositID != "" {
+				fmt.Fprintf(f.Stdout, ", deposit %s", ps.DepositID)
+			}
+			fmt.Fprintln(f.Stdout)
+			var problems []report.Problem
+			_ = json.Unmarshal(ps.Problems, &problems) // best effort: older rows may differ
+			for _, p := range problems {
+				fmt.Fprintf(f.Stdout, "  %s %s: %s\n", p.Code, p.Object, p.Message)
+			}
+			t := tablewriter.NewWriter(f.Stdout)
+			t.Header("Type", "External ID", "Stripe", "Internal ID", "Status", "Attempts", "Last error")
+			for _, r := range recs {
+				t.Append(r.Type, r.ExternalID, r.Source, r.InternalID, r.Status, fmt.Sprint(r.Attempts), r.LastError)
+			}
+			return t.Render()
+		},
+	}
+	cmd.PersistentFlags().StringVar(&format, "format", "table", "output format: table or json")
+	cmd.AddCommand(runs, show)
+	return cmd
+}
+
+func (f *Factory) openExistingLedger(cmd *cobra.Command) (*ledger.Ledger, func(), error) {
+	cfg, err := f.loadConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	path := cfg.Ledger.Path
+	if path == "" {
+		path = config.DefaultLedgerPath()
+	}
+	l, closeFn, err := openLedger(cmd.Context(), path, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if l == nil {
+		return nil, nil, usageErr(fmt.Errorf("no ledger at %s", path), "run nsrecon reconcile first, or pass --ledger")
+	}
+	return l, closeFn, nil
+}
+
+func writeJSON(f *Factory, v any) error {
+	enc := json.NewEncoder(f.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func ts(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05Z")
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func newConfigCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{Use: "config", Short: "Check or show the configuration"}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "check",
+		Short: "Validate the config (file, NSRECON_* env, flags) and list every problem",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := f.loadConfig()
+			if err != nil {
+				return err
+			}
+			var problems []string
+			for _, check := range []func() error{cfg.ValidateStripe, cfg.ValidateForPush} {
+				if err := check(); err != nil {
+					problems = append(problems, err.Error())
+				}
+			}
+			if len(problems) > 0 {
+				return usageErr(errors.New(strings.Join(problems, "\n")), "set the keys above in the config file or NSRECON_* env")
+			}
+			fmt.Fprintln(f.Stdout, "config OK")
+			return nil
+		},
+	}, &cobra.Command{
+		Use:   "show",
+		Short: "Print the effective config with secrets redacted",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := f.loadConfig()
+			if err != nil {
+				return err
+			}
+			return writeJSON(f, cfg.Redacted())
+		},
+	})
+	return cmd
+}
+
+func newVersionCmd(f *Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, args []string) {
+			fmt.Fprintf(f.Stdout, "nsrecon %s\n", f.Version)
+		},
+	}
+}

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nsrecon/nsrecon/internal/sandbox"
+)
+
+type sandboxServeOptions struct {
+	sandbox.Options
+	WriteConfig string
+}
+
+func newSandboxCmd(f *Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run the fake Stripe and fake NetSuite that the sandbox uses",
+	}
+	opts := &sandboxServeOptions{}
+	serve := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the demo Stripe account and a fake NetSuite on 127.0.0.1 until interrupted",
+		Long: `Serve the demo Stripe account and a fake NetSuite on 127.0.0.1 until interrupted.
+
+It prints a config file that points nsrecon at both, exactly as at real
+accounts: save it (or use --write-config) and run
+  nsrecon reconcile --config sandbox.yaml
+The fake NetSuite enforces what NetSuite enforces (signed requests, references,
+external IDs, deposit arithmetic, the concurrency limit with 429s); the flags
+below add latency and faults.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Logger = f.log
+			env, err := sandbox.Start(cmd.Context(), opts.Options)
+			if err != nil {
+				return err
+			}
+			defer env.Close()
+			yaml := env.ConfigYAML()
+			if opts.WriteConfig != "" {
+				if err := os.WriteFile(opts.WriteConfig, []byte(yaml), 0o600); err != nil {
+					return err
+				}
+				fmt.Fprintf(f.Stderr, "wrote %s\n", opts.WriteConfig)
+			}
+			fmt.Fprintf(f.Stderr, "fake Stripe:   %s\nfake NetSuite: %s\nNetSuite state: %s/__nsfake/state\nCtrl-C to stop.\n",
+				env.StripeURL, env.NetSuiteURL, env.NetSuiteURL)
+			if opts.WriteConfig == "" {
+				fmt.Fprint(f.Stdout, yaml)
+			}
+			<-cmd.Context().Done()
+			return nil
+		},
+	}
+	fl := serve.Flags()
+	fl.StringVar(&opts.StripeAddr, "stripe-addr", "127.0.0.1:0", "listen address of the fake Stripe (loopback only)")
+	fl.StringVar(&opts.NetSuiteAddr, "netsuite-addr", "127.0.0.1:0", "listen address of the fake NetSuite (loopback only)")
+	fl.IntVar(&opts.Concurrency, "concurrency-limit", 5, "fake NetSuite's concurrent request limit (beyond it: 429)")
+	fl.DurationVar(&opts.Latency, "latency", 0, "fake NetSuite latency per request")
+	fl.DurationVar(&opts.Jitter, "jitter", 0, "random extra latency, up to this")
+	fl.Float64Var(&opts.Rate429, "rate-429", 0, "fraction of requests answered 429")
+	fl.Float64Var(&opts.Rate5xx, "rate-5xx", 0, "fraction of requests answered 500")
+	fl.Float64Var(&opts.RateDrop, "rate-drop", 0, "fraction of writes committed, then the connection dropped")
+	fl.Int64Var(&opts.Seed, "seed", 1, "seed for latency jitter and faults")
+	fl.StringVar(&opts.WriteConfig, "write-config", "", "write the sandbox config to this file (0600) instead of stdout")
+	cmd.AddCommand(serve)
+	return cmd
+}

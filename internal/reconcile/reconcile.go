@@ -1,0 +1,356 @@
+// Package reconcile runs one reconciliation: it chooses the payouts, reads
+// them from Stripe, plans and validates each, pushes the ready ones to
+// NetSuite (unless dry-run), keeps the ledger and returns the report.
+package reconcile
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nsrecon/nsrecon/internal/ledger"
+	"github.com/nsrecon/nsrecon/internal/payout"
+	"github.com/nsrecon/nsrecon/internal/plan"
+	"github.com/nsrecon/nsrecon/internal/push"
+	"github.com/nsrecon/nsrecon/internal/report"
+)
+
+// Stripe is what a run needs from the Stripe side (payout.Reader).
+type Stripe interface {
+	ListPayouts(ctx context.Context, f payout.PayoutFilter) ([]payout.Payout, error)
+	GetPayout(ctx context.Context, id string) (payout.Payout, error)
+	Snapshot(ctx context.Context, p payout.Payout) (*payout.Snapshot, error)
+}
+
+// Pusher pushes one payout's plan to NetSuite (push.Pusher).
+type Pusher interface {
+	Push(ctx context.Context, pl *plan.Plan) (push.Result, error)
+}
+
+// Options choose what a run does.
+type Options struct {
+	DryRun bool
+	// From and To bound the payouts' arrival dates, both inclusive (UTC
+	// days). Zero From means "since the last successful run" (yesterday on
+	// a first run); zero To means today.
+	From, To  time.Time
+	PayoutIDs []string // explicit payouts; overrides the window
+	// IncludeInTransit also validates payouts that are not paid yet (dry
+	// run only): they are planned and reported, never pushed.
+	IncludeInTransit bool
+	Settings         plan.Settings
+}
+
+// Runner holds a run's collaborators. Ledger may be nil for a dry run with
+// no ledger file; Push is unused in a dry run.
+type Runner struct {
+	Stripe   Stripe
+	Ledger   *ledger.Ledger
+	Push     Pusher
+	Now      func() time.Time
+	Log      *slog.Logger
+	Progress func(done, total int, payoutID string) // optional, per payout
+}
+
+// Run reconciles the chosen payouts. The report is returned even when err
+// is non-nil if any payout was processed; err is for failures that stop
+// the whole run (Stripe unreachable, ledger broken, cancellation).
+func (r *Runner) Run(ctx context.Context, opts Options) (*report.Report, error) {
+	now := r.now()
+	rep := &report.Report{Run: report.RunInfo{DryRun: opts.DryRun, StartedAt: now}}
+	from, to, err := r.window(ctx, opts, now)
+	if err != nil {
+		return rep, err
+	}
+	if len(opts.PayoutIDs) == 0 {
+		rep.Run.From, rep.Run.To = from.Format(time.DateOnly), to.Format(time.DateOnly)
+	}
+
+	var runID int64
+	if !opts.DryRun && r.Ledger != nil {
+		runID, err = r.Ledger.StartRun(ctx, ledger.RunInfo{StartedAt: now, WindowFrom: from, WindowTo: to})
+		if err != nil {
+			return rep, err
+		}
+	}
+	runErr := r.run(ctx, opts, from, to, rep)
+	rep.Compute()
+	if runID != 0 {
+		res := ledger.RunResult{
+			PayoutsTotal: rep.Totals.Payouts, PayoutsReconciled: rep.Totals.Reconciled,
+			PayoutsHeld: rep.Totals.Held, PayoutsFailed: rep.Totals.Failed,
+			Outcome: outcome(rep, runErr),
+		}
+		for _, p := range rep.Payouts {
+			res.RecordsPushed += p.Pushed
+		}
+		// Record the end even when cancelled: use a fresh context.
+		if err := r.Ledger.EndRun(context.WithoutCancel(ctx), runID, res); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
+	return rep, runErr
+}
+
+func outcome(rep *report.Report, err error) string {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return ledger.OutcomeInterrupted
+	case err != nil:
+		return ledger.OutcomeError
+	case rep.Totals.Held+rep.Totals.Failed > 0:
+		return ledger.OutcomePartial
+	default:
+		return ledger.OutcomeOK
+	}
+}
+
+// window resolves the arrival-date window as whole UTC days.
+func (r *Runner) window(ctx context.Context, opts Options, now time.Time) (from, to time.Time, err error) {
+	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+	to = day(now.UTC())
+	if !opts.To.IsZero() {
+		to = day(opts.To)
+	}
+	switch {
+	case !opts.From.IsZero():
+		from = day(opts.From)
+	default:
+		from = to.AddDate(0, 0, -1)
+		if r.Ledger != nil {
+			last, ok, err := r.Ledger.LastSuccessfulRunEnd(ctx)
+			if err != nil {
+				return from, to, err
+			}
+			// The day of the last successful run is included again: a
+			// payout arriving later that day was not seen, and payouts
+			// already reconciled cost nothing.
+			if ok {
+				from = day(last.UTC())
+			}
+		}
+	}
+	if from.After(to) {
+		return from, to, fmt.Errorf("--from %s is after --to %s", from.Format(time.DateOnly), to.Format(time.DateOnly))
+	}
+	return from, to, nil
+}
+
+// payouts lists what this run covers, oldest first, each once.
+func (r *Runner) payouts(ctx context.Context, opts Options, from, to time.Time) ([]payout.Payout, error) {
+	var out []payout.Payout
+	seen := map[string]bool{}
+	addID := func(id string) error {
+		if seen[id] {
+			return nil
+		}
+		p, err := r.Stripe.GetPayout(ctx, id)
+		if err != nil {
+			return err
+		}
+		seen[id] = true
+		out = append(out, p)
+		return nil
+	}
+	if len(opts.PayoutIDs) > 0 {
+		for _, id := range opts.PayoutIDs {
+			if err := addID(id); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		statuses := []string{"paid"}
+		if opts.IncludeInTransit {
+			statuses = append(statuses, "in_transit", "pending")
+		}
+		for _, st := range statuses {
+			ps, err := r.Stripe.ListPayouts(ctx, payout.PayoutFilter{
+				Status: st, ArrivalFrom: from, ArrivalTo: to.Add(24*time.Hour - time.Second),
+			})
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range ps {
+				if !seen[p.ID] {
+					seen[p.ID] = true
+					out = append(out, p)
+				}
+			}
+		}
+		// Payouts held or failed by earlier runs are retried.
+		if r.Ledger != nil {
+			retry, err := r.Ledger.PayoutsToRetry(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range retry {
+				if err := addID(id); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b payout.Payout) int {
+		if c := a.ArrivalDate.Compare(b.ArrivalDate); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep *report.Report) error {
+	pos, err := r.payouts(ctx, opts, from, to)
+	if err != nil {
+		return err
+	}
+	known := knownSet{planned: map[string]bool{}}
+	if r.Ledger != nil {
+		ids, err := r.Ledger.Known(ctx)
+		if err != nil {
+			return err
+		}
+		known.ledger = ids
+	}
+	for i, po := range pos {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		entry, err := r.one(ctx, opts, po, known)
+		if err != nil {
+			return err
+		}
+		rep.Payouts = append(rep.Payouts, entry)
+		if r.Progress != nil {
+			r.Progress(i+1, len(pos), po.ID)
+		}
+	}
+	return nil
+}
+
+// one reconciles one payout. Errors that concern only this payout are
+// reported in its entry; the returned error stops the run.
+func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known knownSet) (report.Payout, error) {
+	log := r.log().With("payout", po.ID)
+	snap := &payout.Snapshot{Payout: po}
+	if po.Automatic {
+		s, err := r.Stripe.Snapshot(ctx, po)
+		if err != nil {
+			if ctx.Err() != nil || isFatalStripe(err) {
+				return report.Payout{}, err
+			}
+			log.Warn("reading payout from Stripe failed", "err", err)
+			entry := report.FromPlan(&plan.Plan{Payout: po}, 0)
+			entry.Status = plan.StatusFailed
+			entry.Problems = append(entry.Problems, report.Problem{
+				Code: "STRIPE_ERROR", Object: po.ID, Message: err.Error(),
+				Fix: "re-run later; if it persists, check the payout in the Stripe Dashboard",
+			})
+			return entry, nil
+		}
+		snap = s
+	}
+	pl := plan.Build(snap, opts.Settings, known)
+	entry := report.FromPlan(pl, countTxns(snap))
+	notPaid := po.Status != "paid"
+	if notPaid {
+		entry.Notes = append(entry.Notes, fmt.Sprintf("payout is %s: validated only, nothing is synced until it is paid", po.Status))
+	}
+	if !pl.Held() {
+		for _, rec := range pl.Records {
+			known.planned[rec.ExternalID] = true
+		}
+	}
+	if opts.DryRun || notPaid {
+		return entry, nil
+	}
+	if pl.Held() {
+		log.Info("payout held", "problems", len(pl.Problems))
+		return entry, r.setPayout(ctx, pl, plan.StatusHeld, "", entry.Problems)
+	}
+	res, err := r.Push.Push(ctx, pl)
+	entry.Status = res.Status
+	entry.DepositID = res.DepositID
+	entry.Pushed = res.Pushed
+	for _, e := range res.Errors {
+		entry.Problems = append(entry.Problems, report.Problem{
+			Code: "NETSUITE_" + firstNonEmpty(e.Code, fmt.Sprint(e.Status)), Object: firstNonEmpty(e.Source, e.ExternalID),
+			Message: fmt.Sprintf("NetSuite rejected %s %s: %s", e.Type, e.ExternalID, e.Detail),
+			Fix:     "fix the cause in NetSuite or the config; the next run retries this payout",
+		})
+	}
+	if err != nil {
+		return entry, err
+	}
+	log.Info("payout pushed", "status", res.Status, "pushed", res.Pushed, "skipped", res.Skipped)
+	return entry, r.setPayout(ctx, pl, res.Status, res.DepositID, entry.Problems)
+}
+
+func (r *Runner) setPayout(ctx context.Context, pl *plan.Plan, status, depositID string, problems []report.Problem) error {
+	if r.Ledger == nil {
+		return nil
+	}
+	raw, err := json.Marshal(problems)
+	if err != nil {
+		return err
+	}
+	return r.Ledger.SetPayout(ctx, ledger.PayoutState{
+		ID: pl.Payout.ID, Status: status, Currency: pl.Payout.Currency, Amount: pl.Payout.Amount,
+		DepositID: depositID, ArrivalDate: pl.Payout.ArrivalDate, Problems: raw,
+	})
+}
+
+func countTxns(s *payout.Snapshot) int {
+	n := 0
+	for _, bt := range s.Transactions {
+		if !(bt.Type == "payout" && (bt.Source == "" || bt.Source == s.Payout.ID)) {
+			n++
+		}
+	}
+	return n
+}
+
+// isFatalStripe reports errors that no other payout would escape either
+// (authentication, permissions), so the run stops instead of failing each.
+func isFatalStripe(err error) bool {
+	return payout.IsAuth(err)
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+func (r *Runner) log() *slog.Logger {
+	if r.Log != nil {
+		return r.Log
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// knownSet is what earlier payouts made: the ledger's records plus the
+// records of payouts planned ready earlier in this run.
+type knownSet struct {
+	ledger  plan.Known
+	planned map[string]bool
+}
+
+func (k knownSet) Has(id string) bool {
+	return k.planned[id] || (k.ledger != nil && k.ledger.Has(id))
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -1,0 +1,173 @@
+// Package sandbox runs the project's fake Stripe (serving the built-in demo
+// account) and fake NetSuite on loopback, with a config that points nsrecon
+// at them exactly as at real accounts.
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/netsuite/nsfake"
+	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
+)
+
+// Sandbox credentials. They only open the local fakes.
+const (
+	AccountID      = "1234567_SB1"
+	StripeKey      = "sk_test_nsrecon_sandbox"
+	ConsumerKey    = "sandbox-consumer-key"
+	ConsumerSecret = "sandbox-consumer-secret"
+	TokenID        = "sandbox-token-id"
+	TokenSecret    = "sandbox-token-secret"
+)
+
+// The sandbox chart of accounts and items (NetSuite internal IDs), preloaded
+// into the fake NetSuite and mapped in the sandbox config.
+var (
+	accounts = map[string]string{
+		"100": "Undeposited Funds", "200": "Stripe Bank (USD)", "201": "Stripe Bank (EUR)",
+		"300": "Stripe Fees", "301": "Tax on Stripe Fees", "302": "Application Fees",
+		"303": "Dispute Fees", "304": "FX Rounding", "310": "Stripe Adjustments",
+		"311": "Disputes Won", "312": "Stripe Balance Movements",
+	}
+	items = map[string]string{"400": "Stripe Refund", "401": "Stripe Tax", "402": "Stripe Sales"}
+)
+
+// Options tune the fake NetSuite.
+type Options struct {
+	StripeAddr, NetSuiteAddr   string // default 127.0.0.1:0
+	Concurrency                int    // fake NetSuite's limit (default 5)
+	Latency, Jitter            time.Duration
+	Rate429, Rate5xx, RateDrop float64
+	Seed                       int64
+	Logger                     *slog.Logger
+}
+
+// Env is a running sandbox.
+type Env struct {
+	StripeURL, NetSuiteURL string
+	Stripe                 *stripefake.Server
+	NetSuite               *nsfake.Server
+	scenario               *stripefake.Scenario
+	cancel                 context.CancelFunc
+}
+
+// Start starts both fakes; Close stops them.
+func Start(ctx context.Context, opts Options) (*Env, error) {
+	if opts.StripeAddr == "" {
+		opts.StripeAddr = "127.0.0.1:0"
+	}
+	if opts.NetSuiteAddr == "" {
+		opts.NetSuiteAddr = "127.0.0.1:0"
+	}
+	if opts.Concurrency == 0 {
+		opts.Concurrency = 5
+	}
+	sc := stripefake.Sandbox()
+	var err error
+	ctx, cancel := context.WithCancel(ctx)
+	e := &Env{scenario: sc, cancel: cancel}
+	e.Stripe = stripefake.New(sc, StripeKey)
+	if e.StripeURL, err = stripefake.ListenAndServe(ctx, opts.StripeAddr, e.Stripe); err != nil {
+		cancel()
+		return nil, fmt.Errorf("sandbox: fake Stripe: %w", err)
+	}
+	e.NetSuite = nsfake.New(nsfake.Options{
+		AccountID: AccountID, ConsumerKey: ConsumerKey, ConsumerSecret: ConsumerSecret,
+		TokenID: TokenID, TokenSecret: TokenSecret, Concurrency: opts.Concurrency,
+		Latency: opts.Latency, Jitter: opts.Jitter, Seed: opts.Seed,
+		Rate429: opts.Rate429, Rate5xx: opts.Rate5xx, RateDrop: opts.RateDrop,
+		UndepositedFunds: "100",
+	})
+	for id, name := range accounts {
+		e.NetSuite.Preload("account", id, map[string]any{"acctName": name})
+	}
+	for id, name := range items {
+		e.NetSuite.Preload("serviceSaleItem", id, map[string]any{"itemId": name})
+	}
+	if e.NetSuiteURL, err = nsfake.ListenAndServe(ctx, opts.NetSuiteAddr, e.NetSuite); err != nil {
+		cancel()
+		return nil, fmt.Errorf("sandbox: fake NetSuite: %w", err)
+	}
+	return e, nil
+}
+
+// Close stops both servers.
+func (e *Env) Close() { e.cancel() }
+
+// Window is the span of the demo account's payout arrival dates.
+func (e *Env) Window() (from, to time.Time) {
+	return e.scenario.ArrivalWindow()
+}
+
+// Config is a complete, valid config for the sandbox.
+func (e *Env) Config() *config.Config {
+	cfg, err := config.Load(config.New(), strings.NewReader(e.ConfigYAML()))
+	if err != nil {
+		// The YAML is ours; failing to load it is a bug, caught by tests.
+		panic(fmt.Sprintf("sandbox config does not load: %v", err))
+	}
+	return cfg
+}
+
+// ConfigYAML is the sandbox config as a file a person can save and use.
+func (e *Env) ConfigYAML() string {
+	var cats []string
+	for _, c := range categories {
+		acct := "312"
+		switch c {
+		case "dispute_reversal":
+			acct = "311"
+		case "other_adjustment", "partial_capture_reversal", "charge_failure":
+			acct = "310"
+		}
+		cats = append(cats, fmt.Sprintf("    %s: %q", c, acct))
+	}
+	sort.Strings(cats)
+	return fmt.Sprintf(`# nsrecon sandbox: a fake Stripe account and a fake NetSuite on loopback.
+stripe:
+  api_key: %q
+  api_base: %q
+netsuite:
+  account_id: %q
+  base_url: %q
+  concurrency: 5
+  auth:
+    method: tba
+    consumer_key: %q
+    consumer_secret: %q
+    token_id: %q
+    token_secret: %q
+accounts:
+  undeposited_funds: "100"
+  bank:
+    usd: "200"
+    eur: "201"
+  stripe_fees: "300"
+  fee_tax: "301"
+  application_fees: "302"
+  dispute_fees: "303"
+  fx_difference: "304"
+  categories:
+%s
+items:
+  refund: "400"
+  tax: "401"
+customers:
+  mode: create
+`, StripeKey, e.StripeURL, AccountID, e.NetSuiteURL, ConsumerKey, ConsumerSecret, TokenID, TokenSecret, strings.Join(cats, "\n"))
+}
+
+// categories are the balance-transaction categories the sandbox maps to
+// deposit-line accounts.
+var categories = []string{
+	"partial_capture_reversal", "charge_failure", "other_adjustment", "payout_reversal",
+	"risk_reserved_funds", "connect_reserved_funds", "platform_earning", "platform_earning_refund",
+	"transfer", "transfer_reversal", "topup", "topup_reversal", "advance", "advance_funding",
+	"connect_collection_transfer", "dispute_reversal",
+}
