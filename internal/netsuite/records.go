@@ -35,6 +35,20 @@ type Ref struct {
 	ExternalID string `json:"-"`
 }
 
+// MarshalJSON writes {"id":…} on the wire. A reference not resolved yet
+// (only in a plan shown to a person, never sent: the pusher resolves every
+// reference first) shows the external ID it waits for.
+func (r Ref) MarshalJSON() ([]byte, error) {
+	if r.ID == "" && r.ExternalID != "" {
+		return json.Marshal(struct {
+			ExternalID string `json:"externalId"`
+		}{r.ExternalID})
+	}
+	return json.Marshal(struct {
+		ID string `json:"id"`
+	}{r.ID})
+}
+
 // Resolved reports whether the reference carries a NetSuite internal ID.
 func (r *Ref) Resolved() bool { return r != nil && r.ID != "" }
 

@@ -415,7 +415,10 @@ func (b *builder) fees(bt *payout.BalanceTransaction, source, defAcct, defKey st
 		if desc == "" {
 			desc = fd.Type
 		}
-		b.line(-fd.Amount, key, acct, bt.ID, fmt.Sprintf("Stripe %s for %s (%s)", desc, source, bt.ID))
+		if !strings.HasPrefix(desc, "Stripe") {
+			desc = "Stripe " + desc
+		}
+		b.line(-fd.Amount, key, acct, bt.ID, fmt.Sprintf("%s for %s (%s)", desc, source, bt.ID))
 		rest -= fd.Amount
 	}
 	if rest != 0 {

@@ -31,7 +31,9 @@ func (b *builder) validate() {
 			po.ID, money.Format(po.Amount, b.cur), ccy, len(b.snap.Transactions),
 			money.Format(sum, b.cur), ccy, money.Format(po.Amount-sum, b.cur))
 	}
-	if b.lineProblems == 0 && b.plan.DepositTotal != po.Amount {
+	// With a transaction-level problem or a sum mismatch the deposit is
+	// known to be off; reporting that too would only bury the cause.
+	if b.lineProblems == 0 && sum == po.Amount && b.plan.DepositTotal != po.Amount {
 		b.problem(CodeDepositMismatch, po.ID, "report this to the nsrecon maintainers with the payout ID",
 			"planned deposit for %s totals %s %s, payout is %s %s",
 			po.ID, money.Format(b.plan.DepositTotal, b.cur), ccy, money.Format(po.Amount, b.cur), ccy)

@@ -55,6 +55,7 @@ type Runner struct {
 	Now      func() time.Time
 	Log      *slog.Logger
 	Progress func(done, total int, payoutID string) // optional, per payout
+	OnPlan   func(*plan.Plan)                       // optional: sees every plan (tests, debugging)
 }
 
 // Run reconciles the chosen payouts. The report is returned even when err
@@ -256,6 +257,9 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		snap = s
 	}
 	pl := plan.Build(snap, opts.Settings, known)
+	if r.OnPlan != nil {
+		r.OnPlan(pl)
+	}
 	entry := report.FromPlan(pl, countTxns(snap))
 	notPaid := po.Status != "paid"
 	if notPaid {

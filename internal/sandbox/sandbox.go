@@ -46,6 +46,8 @@ type Options struct {
 	Rate429, Rate5xx, RateDrop float64
 	Seed                       int64
 	Logger                     *slog.Logger
+	// Scenario replaces the demo account (tests serve their own).
+	Scenario *stripefake.Scenario
 }
 
 // Env is a running sandbox.
@@ -68,7 +70,10 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	if opts.Concurrency == 0 {
 		opts.Concurrency = 5
 	}
-	sc := stripefake.Sandbox()
+	sc := opts.Scenario
+	if sc == nil {
+		sc = stripefake.Sandbox()
+	}
 	var err error
 	ctx, cancel := context.WithCancel(ctx)
 	e := &Env{scenario: sc, cancel: cancel}
@@ -116,7 +121,10 @@ func (e *Env) Config() *config.Config {
 }
 
 // ConfigYAML is the sandbox config as a file a person can save and use.
-func (e *Env) ConfigYAML() string {
+func (e *Env) ConfigYAML() string { return ConfigYAML(e.StripeURL, e.NetSuiteURL) }
+
+// ConfigYAML is the sandbox config for fakes at the given URLs.
+func ConfigYAML(stripeURL, netsuiteURL string) string {
 	var cats []string
 	for _, c := range categories {
 		acct := "312"
@@ -160,7 +168,7 @@ items:
   tax: "401"
 customers:
   mode: create
-`, StripeKey, e.StripeURL, AccountID, e.NetSuiteURL, ConsumerKey, ConsumerSecret, TokenID, TokenSecret, strings.Join(cats, "\n"))
+`, StripeKey, stripeURL, AccountID, netsuiteURL, ConsumerKey, ConsumerSecret, TokenID, TokenSecret, strings.Join(cats, "\n"))
 }
 
 // categories are the balance-transaction categories the sandbox maps to
