@@ -244,7 +244,7 @@ func newNetSuiteClient(f *Factory, cfg *config.Config) (*netsuite.Client, error)
 func classifyRunErr(err error) error {
 	var nerr *netsuite.Error
 	switch {
-	case errors.As(err, &nerr) && (nerr.Status == 401 || nerr.Status == 403):
+	case errors.Is(err, reconcile.ErrNetSuiteAuth), errors.As(err, &nerr) && (nerr.Status == 401 || nerr.Status == 403):
 		return &exitError{ExitAuth, err, "check netsuite.auth.* (token-based auth: consumer key/secret, token ID/secret)"}
 	case payout.IsAuth(err):
 		return &exitError{ExitAuth, err, "check stripe.api_key (or STRIPE_API_KEY)"}

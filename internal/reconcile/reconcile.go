@@ -277,23 +277,34 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		log.Info("payout held", "problems", len(pl.Problems))
 		return entry, r.setPayout(ctx, pl, plan.StatusHeld, "", entry.Problems)
 	}
+	// The pusher records the payout's outcome in the ledger itself.
 	res, err := r.Push.Push(ctx, pl)
 	entry.Status = res.Status
 	entry.DepositID = res.DepositID
 	entry.Pushed = res.Pushed
 	for _, e := range res.Errors {
+		msg := fmt.Sprintf("%s %s: %s", e.Type, e.ExternalID, e.Detail)
+		if e.Status != 0 {
+			msg = fmt.Sprintf("NetSuite answered %d for %s %s: %s", e.Status, e.Type, e.ExternalID, e.Detail)
+		}
 		entry.Problems = append(entry.Problems, report.Problem{
-			Code: "NETSUITE_" + firstNonEmpty(e.Code, fmt.Sprint(e.Status)), Object: firstNonEmpty(e.Source, e.ExternalID),
-			Message: fmt.Sprintf("NetSuite rejected %s %s: %s", e.Type, e.ExternalID, e.Detail),
-			Fix:     "fix the cause in NetSuite or the config; the next run retries this payout",
+			Code: e.Code, Object: firstNonEmpty(e.Source, e.ExternalID), Message: msg,
+			Fix: "fix the cause in NetSuite or the config and run again; records already done are not sent twice",
 		})
+		if e.Status == 401 {
+			// Every other payout would fail the same way.
+			return entry, fmt.Errorf("%w: %s", ErrNetSuiteAuth, e.Detail)
+		}
 	}
 	if err != nil {
 		return entry, err
 	}
 	log.Info("payout pushed", "status", res.Status, "pushed", res.Pushed, "skipped", res.Skipped)
-	return entry, r.setPayout(ctx, pl, res.Status, res.DepositID, entry.Problems)
+	return entry, nil
 }
+
+// ErrNetSuiteAuth means NetSuite refused the credentials; the run stops.
+var ErrNetSuiteAuth = errors.New("NetSuite rejected the credentials")
 
 func (r *Runner) setPayout(ctx context.Context, pl *plan.Plan, status, depositID string, problems []report.Problem) error {
 	if r.Ledger == nil {

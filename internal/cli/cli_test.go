@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nsrecon/nsrecon/internal/ledger"
+	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
+	"github.com/nsrecon/nsrecon/internal/sandbox"
+)
+
+// startFakes serves a scenario and returns a config file for it.
+func startFakes(t *testing.T, scenario string) (env *sandbox.Env, yaml string) {
+	t.Helper()
+	sc, err := stripefake.LoadScenario(filepath.Join("..", "..", "testdata", "scenarios", scenario))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err = sandbox.Start(context.Background(), sandbox.Options{Scenario: sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(env.Close)
+	return env, env.ConfigYAML()
+}
+
+func run(t *testing.T, ctx context.Context, cfg string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	if cfg != "" {
+		if !strings.Contains(cfg, "\nledger:") {
+			cfg += "ledger:\n  path: " + filepath.Join(t.TempDir(), "ledger.db") + "\n"
+		}
+		path := filepath.Join(t.TempDir(), "nsrecon.yaml")
+		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, "--config", path)
+	}
+	var out, errb bytes.Buffer
+	code = Main(ctx, args, &Factory{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }})
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	for _, k := range []string{"STRIPE_API_KEY", "NSRECON_CONFIG"} {
+		t.Setenv(k, "")
+	}
+	_, plain := startFakes(t, "plain_charges")
+	window := []string{"--from", "2024-03-01", "--to", "2024-03-31"}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+
+	cases := []struct {
+		name   string
+		ctx    context.Context
+		cfg    string
+		args   []string
+		code   int
+		stderr string // substring
+	}{
+		{"all reconciled", nil, plain, append([]string{"reconcile"}, window...), ExitOK, ""},
+		{"dry run ready", nil, plain, append([]string{"reconcile", "--dry-run"}, window...), ExitOK, ""},
+		{"held", nil, "", []string{"reconcile", "--sandbox", "--dry-run"}, ExitHeld, ""},
+		{"unknown config key", nil, plain + "netsuite_typo: 1\n", []string{"reconcile", "--dry-run"}, ExitUsage, "netsuite_typo"},
+		{"bad concurrency", nil, strings.Replace(plain, "concurrency: 5", "concurrency: 0", 1), []string{"reconcile"}, ExitUsage, "netsuite.concurrency"},
+		{"no bank account", nil, strings.Replace(plain, "  bank:\n    usd: \"200\"\n    eur: \"201\"\n", "", 1), []string{"reconcile", "--dry-run"}, ExitUsage, "accounts.bank"},
+		{"bad flag", nil, "", []string{"reconcile", "--frm", "x"}, ExitUsage, "unknown flag"},
+		{"wrong Stripe key", nil, strings.Replace(plain, sandbox.StripeKey, "sk_test_wrong", 1), append([]string{"reconcile", "--dry-run"}, window...), ExitAuth, "stripe.api_key"},
+		{"wrong NetSuite secret", nil, strings.Replace(plain, sandbox.TokenSecret, "not-the-secret", 1), append([]string{"reconcile"}, window...), ExitAuth, "netsuite.auth"},
+		{"Stripe unreachable", nil, strings.Replace(plain, "api_base: \"http://127.0.0.1:", "api_base: \"http://127.0.0.1:1", 1), append([]string{"reconcile", "--dry-run"}, window...), ExitError, "stripe"},
+		{"interrupted", cancelled, plain, append([]string{"reconcile"}, window...), ExitInterrupted, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := c.ctx
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			code, out, errOut := run(t, ctx, c.cfg, c.args...)
+			if code != c.code || !strings.Contains(errOut, c.stderr) {
+				t.Fatalf("exit %d, want %d; stderr %q should contain %q\nstdout:\n%s", code, c.code, errOut, c.stderr, out)
+			}
+			for _, secret := range []string{sandbox.TokenSecret, sandbox.ConsumerSecret, sandbox.StripeKey} {
+				if strings.Contains(out+errOut, secret) {
+					t.Errorf("output leaks secret %q", secret)
+				}
+			}
+		})
+	}
+}
+
+func TestLockedExit11(t *testing.T) {
+	_, cfg := startFakes(t, "plain_charges")
+	path := filepath.Join(t.TempDir(), "ledger.db")
+	cfg += "ledger:\n  path: " + path + "\n"
+	l, err := ledger.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	unlock, err := l.Lock(context.Background(), "test holder")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01")
+	if code != ExitLocked || !strings.Contains(errOut, "test holder") {
+		t.Fatalf("exit %d stderr %q; want 11 naming the holder", code, errOut)
+	}
+	unlock()
+	if code, _, errOut := run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01"); code != ExitOK {
+		t.Fatalf("after unlock: exit %d %s", code, errOut)
+	}
+}
