@@ -172,6 +172,15 @@ func reconcileRun(ctx context.Context, f *Factory, opts *reconcileOptions) error
 		})
 		runner.Progress = prog.payout
 		defer prog.done()
+	} else if cfg.Customers.Mode == config.CustomersMatchEmail && cfg.ValidateForPush() == nil {
+		// A dry run writes nothing, but reading NetSuite shows which
+		// customers would be matched rather than created.
+		if ns, err = newNetSuiteClient(f, cfg); err != nil {
+			return err
+		}
+	}
+	if ns != nil {
+		runner.Customers = ns
 	}
 
 	rep, runErr := runner.Run(ctx, reconcile.Options{

@@ -473,6 +473,13 @@ func (b *builder) customer(ch *payout.Charge, object string) (netsuite.Ref, bool
 		extID = ExternalID("email_" + hashID(strings.ToLower(email)))
 		comments = "Stripe guest customer (billing details of " + ch.ID + ")"
 	}
+	if b.s.CustomerMode == "match_email" && email != "" {
+		if m, ok := b.known.(CustomerMatcher); ok {
+			if id, ok := m.CustomerByEmail(strings.ToLower(email)); ok {
+				return netsuite.Ref{ID: id}, true
+			}
+		}
+	}
 	if b.planned(extID) {
 		return netsuite.Ref{ExternalID: extID}, true
 	}

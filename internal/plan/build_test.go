@@ -468,3 +468,28 @@ func TestExternalIDIsNetSuiteSafe(t *testing.T) {
 		t.Errorf("ExternalID = %q", got)
 	}
 }
+
+type matcher struct {
+	KnownSet
+	emails map[string]string
+}
+
+func (m matcher) CustomerByEmail(e string) (string, bool) { id, ok := m.emails[e]; return id, ok }
+
+func TestMatchCustomerByEmail(t *testing.T) {
+	b := newSnap("usd")
+	b.customer("cus_1", "Acme", "AP@Acme.test")
+	b.customer("cus_2", "New Co", "new@co.test")
+	b.charge("ch_1", "cus_1", "", 1000, 59)
+	b.charge("ch_2", "cus_2", "", 1000, 59)
+	s := settings()
+	s.CustomerMode = "match_email"
+	p := Build(b.finish(), s, matcher{emails: map[string]string{"ap@acme.test": "812"}})
+	mustReady(t, p)
+	if c := rec(t, p, "stripe_ch_1").Body.(*netsuite.CustomerPayment).Customer; c.ID != "812" {
+		t.Errorf("matched customer ref = %+v, want id 812", c)
+	}
+	if p.Counts()[netsuite.TypeCustomer] != 1 {
+		t.Errorf("records %v: only the unmatched customer should be created", extIDs(p))
+	}
+}

@@ -88,6 +88,13 @@ type Known interface {
 	Has(externalID string) bool
 }
 
+// CustomerMatcher is implemented by a Known that can also name the existing
+// NetSuite customer for an email address (customers.mode: match_email). The
+// caller looks the addresses up before planning, so planning stays pure.
+type CustomerMatcher interface {
+	CustomerByEmail(email string) (internalID string, ok bool)
+}
+
 // KnownSet is a Known backed by a map.
 type KnownSet map[string]bool
 

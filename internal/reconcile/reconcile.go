@@ -32,6 +32,12 @@ type Pusher interface {
 	Push(ctx context.Context, pl *plan.Plan) (push.Result, error)
 }
 
+// CustomerFinder finds an existing NetSuite customer by email
+// (netsuite.Client), for customers.mode: match_email.
+type CustomerFinder interface {
+	FindCustomerByEmail(ctx context.Context, email string) (id string, found bool, err error)
+}
+
 // Options choose what a run does.
 type Options struct {
 	DryRun bool
@@ -56,6 +62,9 @@ type Runner struct {
 	Log      *slog.Logger
 	Progress func(done, total int, payoutID string) // optional, per payout
 	OnPlan   func(*plan.Plan)                       // optional: sees every plan (tests, debugging)
+	// Customers answers email lookups in match_email mode; nil means no
+	// NetSuite to ask (a dry run without credentials): customers show as new.
+	Customers CustomerFinder
 }
 
 // Run reconciles the chosen payouts. The report is returned even when err
@@ -210,7 +219,7 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 	if err != nil {
 		return err
 	}
-	known := knownSet{planned: map[string]bool{}}
+	known := knownSet{planned: map[string]bool{}, emails: map[string]string{}}
 	if r.Ledger != nil {
 		ids, err := r.Ledger.Known(ctx)
 		if err != nil {
@@ -256,11 +265,20 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		}
 		snap = s
 	}
+	var notes []string
+	if opts.Settings.CustomerMode == "match_email" {
+		if r.Customers == nil {
+			notes = append(notes, "customers.mode is match_email but NetSuite is not configured for this run: customers are shown as new")
+		} else if err := r.matchEmails(ctx, snap, known); err != nil {
+			return report.Payout{}, err
+		}
+	}
 	pl := plan.Build(snap, opts.Settings, known)
 	if r.OnPlan != nil {
 		r.OnPlan(pl)
 	}
 	entry := report.FromPlan(pl, countTxns(snap))
+	entry.Notes = append(entry.Notes, notes...)
 	notPaid := po.Status != "paid"
 	if notPaid {
 		entry.Notes = append(entry.Notes, fmt.Sprintf("payout is %s: validated only, nothing is synced until it is paid", po.Status))
@@ -355,6 +373,39 @@ func (r *Runner) log() *slog.Logger {
 type knownSet struct {
 	ledger  plan.Known
 	planned map[string]bool
+	emails  map[string]string // lower-case email → NetSuite customer ID ("" = none)
+}
+
+func (k knownSet) CustomerByEmail(email string) (string, bool) {
+	id := k.emails[email]
+	return id, id != ""
+}
+
+// matchEmails looks up, once per run, the NetSuite customer of every email
+// address the payout's customers use.
+func (r *Runner) matchEmails(ctx context.Context, snap *payout.Snapshot, known knownSet) error {
+	var emails []string
+	for _, c := range snap.Customers {
+		emails = append(emails, c.Email)
+	}
+	for _, ch := range snap.Charges {
+		if ch.Customer == "" {
+			emails = append(emails, ch.BillingEmail, ch.ReceiptEmail)
+		}
+	}
+	slices.Sort(emails)
+	for _, e := range slices.Compact(emails) {
+		e = strings.ToLower(strings.TrimSpace(e))
+		if _, done := known.emails[e]; done || e == "" {
+			continue
+		}
+		id, _, err := r.Customers.FindCustomerByEmail(ctx, e)
+		if err != nil {
+			return fmt.Errorf("matching customers by email in NetSuite: %w", err)
+		}
+		known.emails[e] = id
+	}
+	return nil
 }
 
 func (k knownSet) Has(id string) bool {
