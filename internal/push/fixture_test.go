@@ -99,6 +99,8 @@ type planSpec struct {
 	charges   int // each: an invoice and a customer payment applied to it
 	customers int // charges are spread over this many customers (0: one each)
 	refundN   int // every refundN-th charge is refunded: credit memo + customer refund (0: none)
+	// standalone: payments stand alone, without an invoice to apply to.
+	standalone bool
 	// priorCustomers, if set, are customers of an earlier payout the charges
 	// use instead of planning their own.
 	priorCustomers []string
@@ -142,12 +144,17 @@ func buildPlan(s planSpec) *plan.Plan {
 		cus := cusIDs[i%len(cusIDs)]
 		a := int64(1000 + i%997)
 		inv, pay := eid("in", s.payout, i), eid("ch", s.payout, i)
-		pl.Records = append(pl.Records, plan.Record{Type: netsuite.TypeInvoice, ExternalID: inv, Source: "in_" + inv, Deps: []string{cus},
-			Body: &netsuite.Invoice{ExternalID: inv, Entity: netsuite.Ref{ExternalID: cus}, TranDate: "2024-05-01", Memo: inv,
-				Item: netsuite.ItemList{Items: []netsuite.ItemLine{{Item: netsuite.Ref{ID: itemSvc}, Quantity: 1, Amount: amt(a)}}}}})
-		payments = append(payments, plan.Record{Type: netsuite.TypeCustomerPayment, ExternalID: pay, Source: "ch_" + pay, Deps: []string{cus, inv},
-			Body: &netsuite.CustomerPayment{ExternalID: pay, Customer: netsuite.Ref{ExternalID: cus}, TranDate: "2024-05-01", Payment: amt(a),
-				UndepFunds: true, Memo: pay, Apply: &netsuite.ApplyList{Items: []netsuite.ApplyLine{{Doc: netsuite.Ref{ExternalID: inv}, Apply: true, Amount: amt(a)}}}}})
+		payment := &netsuite.CustomerPayment{ExternalID: pay, Customer: netsuite.Ref{ExternalID: cus}, TranDate: "2024-05-01",
+			Payment: amt(a), UndepFunds: true, Memo: pay}
+		deps := []string{cus}
+		if !s.standalone {
+			pl.Records = append(pl.Records, plan.Record{Type: netsuite.TypeInvoice, ExternalID: inv, Source: "in_" + inv, Deps: []string{cus},
+				Body: &netsuite.Invoice{ExternalID: inv, Entity: netsuite.Ref{ExternalID: cus}, TranDate: "2024-05-01", Memo: inv,
+					Item: netsuite.ItemList{Items: []netsuite.ItemLine{{Item: netsuite.Ref{ID: itemSvc}, Quantity: 1, Amount: amt(a)}}}}})
+			payment.Apply = &netsuite.ApplyList{Items: []netsuite.ApplyLine{{Doc: netsuite.Ref{ExternalID: inv}, Apply: true, Amount: amt(a)}}}
+			deps = append(deps, inv)
+		}
+		payments = append(payments, plan.Record{Type: netsuite.TypeCustomerPayment, ExternalID: pay, Source: "ch_" + pay, Deps: deps, Body: payment})
 		dep.Payment.Items = append(dep.Payment.Items, netsuite.DepositPayment{Doc: netsuite.Ref{ExternalID: pay}, Deposit: true, Amount: amt(a)})
 		depDeps = append(depDeps, pay)
 		total += a

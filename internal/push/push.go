@@ -386,8 +386,11 @@ func (r *run) schedule(ctx context.Context) error {
 	cancelled := ctx.Done()
 	var runErr error
 	for {
-		for runErr == nil && inflight < limit && q.Len() > 0 {
+		for runErr == nil && ctx.Err() == nil && inflight < limit && q.Len() > 0 {
 			n := heap.Pop(q).(*node)
+			if n.state != ready {
+				continue // settled while queued
+			}
 			if e := r.resolve(n); e != nil {
 				r.fail(n, e)
 				continue

@@ -337,3 +337,17 @@ func TestPushCycle(t *testing.T) {
 		t.Fatalf("%+v %v", res, err)
 	}
 }
+
+// The ledger's done IDs are what the planner takes as known records.
+var _ plan.Known = ledger.IDs{}
+
+// TestPushCancelledBeforeStart sends nothing.
+func TestPushCancelledBeforeStart(t *testing.T) {
+	fake := newFake(nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := New(newClient(t, serve(t, fake), 5), openLedger(t, ""), Options{}).Push(ctx, buildPlan(planSpec{payout: "po_1", charges: 3}))
+	if !errors.Is(err, context.Canceled) || apiCalls(fake) != 0 {
+		t.Fatalf("%v, %d calls", err, apiCalls(fake))
+	}
+}
