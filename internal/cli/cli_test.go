@@ -67,7 +67,7 @@ func TestExitCodes(t *testing.T) {
 		{"held", nil, "", []string{"reconcile", "--sandbox", "--dry-run"}, ExitHeld, ""},
 		{"unknown config key", nil, plain + "netsuite_typo: 1\n", []string{"reconcile", "--dry-run"}, ExitUsage, "netsuite_typo"},
 		{"bad concurrency", nil, strings.Replace(plain, "concurrency: 5", "concurrency: 0", 1), []string{"reconcile"}, ExitUsage, "netsuite.concurrency"},
-		{"no bank account", nil, strings.Replace(plain, "  bank:\n    usd: \"200\"\n    eur: \"201\"\n", "", 1), []string{"reconcile", "--dry-run"}, ExitUsage, "accounts.bank"},
+		{"no bank account", nil, strings.Replace(plain, "  bank:\n    usd: \"200\"\n    eur: \"201\"\n    jpy: \"202\"\n    kwd: \"203\"\n", "", 1), []string{"reconcile", "--dry-run"}, ExitUsage, "accounts.bank"},
 		{"bad flag", nil, "", []string{"reconcile", "--frm", "x"}, ExitUsage, "unknown flag"},
 		{"wrong Stripe key", nil, strings.Replace(plain, sandbox.StripeKey, "sk_test_wrong", 1), append([]string{"reconcile", "--dry-run"}, window...), ExitAuth, "stripe.api_key"},
 		{"wrong NetSuite secret", nil, strings.Replace(plain, sandbox.TokenSecret, "not-the-secret", 1), append([]string{"reconcile"}, window...), ExitAuth, "netsuite.auth"},

@@ -207,6 +207,34 @@ func (r *Reader) GetPayout(ctx context.Context, id string) (Payout, error) {
 	return toPayout(p), nil
 }
 
+// listTxns lists every balance transaction of an automatic payout, with
+// their sources expanded.
+func (r *Reader) listTxns(ctx context.Context, payoutID string) ([]BalanceTransaction, error) {
+	var out []BalanceTransaction
+	what := "listing balance transactions of " + payoutID
+	err := r.pages(ctx, what, func(after string) (string, bool, error) {
+		params := &stripe.BalanceTransactionListParams{Payout: stripe.String(payoutID)}
+		r.listParams(ctx, &params.ListParams, after)
+		for _, e := range balanceTxnExpand() {
+			params.AddExpand(e)
+		}
+		it := r.api.BalanceTransactions.List(params)
+		var page []*stripe.BalanceTransaction
+		for it.Next() {
+			page = append(page, it.BalanceTransaction())
+		}
+		if err := it.Err(); err != nil {
+			return "", false, err
+		}
+		for _, t := range page {
+			out = append(out, toBalanceTransaction(t))
+			r.keepSource(t.Source)
+		}
+		return lastID(page, func(t *stripe.BalanceTransaction) string { return t.ID }), it.Meta().HasMore, nil
+	})
+	return out, err
+}
+
 // Snapshot reads an automatic payout's balance transactions and every
 // object they need. Objects Stripe no longer has (404) are left out for the
 // planner to hold the payout on; any other failure is an error.
@@ -222,29 +250,29 @@ func (r *Reader) Snapshot(ctx context.Context, p Payout) (*Snapshot, error) {
 		Invoices:  map[string]*Invoice{},
 		Customers: map[string]*Customer{},
 	}
-	what := "listing balance transactions of " + p.ID
-	err := r.pages(ctx, what, func(after string) (string, bool, error) {
-		params := &stripe.BalanceTransactionListParams{Payout: stripe.String(p.ID)}
-		r.listParams(ctx, &params.ListParams, after)
-		for _, e := range balanceTxnExpand() {
-			params.AddExpand(e)
-		}
-		it := r.api.BalanceTransactions.List(params)
-		var page []*stripe.BalanceTransaction
-		for it.Next() {
-			page = append(page, it.BalanceTransaction())
-		}
-		if err := it.Err(); err != nil {
-			return "", false, err
-		}
-		for _, t := range page {
-			snap.Transactions = append(snap.Transactions, toBalanceTransaction(t))
-			r.keepSource(t.Source)
-		}
-		return lastID(page, func(t *stripe.BalanceTransaction) string { return t.ID }), it.Meta().HasMore, nil
-	})
+	txns, err := r.listTxns(ctx, p.ID)
 	if err != nil {
 		return nil, err
+	}
+	snap.Transactions = txns
+	// A failed or cancelled payout's funds come back as one transaction in
+	// a later payout; what they were (charges, refunds, fees) was never
+	// deposited, so fetch it to account for it here, record by record.
+	for _, t := range txns {
+		if (t.Type != "payout_failure" && t.Type != "payout_cancel") || !strings.HasPrefix(t.Source, "po_") || t.Source == p.ID {
+			continue
+		}
+		carried, err := r.listTxns(ctx, t.Source)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range carried {
+			if c.Type == "payout" && c.Source == t.Source {
+				continue // the failed payout's own withdrawal
+			}
+			c.Via = t.ID
+			snap.Transactions = append(snap.Transactions, c)
+		}
 	}
 
 	// Walk from the transactions outwards: sources, then the charges that

@@ -56,6 +56,11 @@ type BalanceTransaction struct {
 	// exactly as Stripe wrote it ("" when no conversion happened).
 	ExchangeRate string      `json:"exchange_rate,omitempty"`
 	FeeDetails   []FeeDetail `json:"fee_details,omitempty"`
+	// Via is set on a transaction of a failed or cancelled payout: it names
+	// the payout_failure/payout_cancel transaction of this payout that
+	// returned its funds. Such transactions were never deposited, so this
+	// payout's deposit accounts for them in place of the failure's amount.
+	Via string `json:"via,omitempty"`
 }
 
 // FeeDetail is one component of a balance transaction's fee.

@@ -79,6 +79,9 @@ type builder struct {
 	index map[string]int // external ID → position in plan.Records
 	dep   *netsuite.Deposit
 	cur   string // payout currency
+	// carried sums, per payout_failure/payout_cancel transaction, the net of
+	// the failed payout's transactions it brought back (BalanceTransaction.Via).
+	carried map[string]int64
 	// lineProblems counts problems raised by individual transactions: with
 	// any, the deposit is known to be incomplete and its total is not also
 	// reported as a mismatch.
@@ -115,6 +118,19 @@ func (b *builder) build() {
 	b.dep.Other.Items = []netsuite.DepositOther{}
 	b.dep.CashBack.Items = []netsuite.DepositCashBack{}
 
+	if po.Amount < 0 {
+		b.problem(CodeNegativePayout, po.ID,
+			"record this debit in NetSuite by hand (a bank transfer or journal); nsrecon makes deposits only",
+			"payout %s takes %s %s from the bank: NetSuite deposits cannot be negative",
+			po.ID, money.Format(-po.Amount, b.cur), strings.ToUpper(b.cur))
+	}
+	b.carried = map[string]int64{}
+	for _, bt := range b.snap.Transactions {
+		if bt.Via != "" {
+			b.carried[bt.Via] += bt.Net
+		}
+	}
+
 	// Stripe lists newest first; plan oldest first so that output is
 	// stable and reads like the statement.
 	txns := slices.Clone(b.snap.Transactions)
@@ -139,6 +155,17 @@ func (b *builder) isOwnPayoutTxn(bt *payout.BalanceTransaction) bool {
 
 func (b *builder) txn(bt *payout.BalanceTransaction) {
 	if b.isOwnPayoutTxn(bt) {
+		return
+	}
+	if carried, ok := b.carried[bt.ID]; ok {
+		// The failed payout's own transactions are planned one by one in
+		// this deposit instead of this lump sum; they must add up to it.
+		if carried != bt.Net {
+			b.lineProblems++
+			b.problem(CodeBadAmount, bt.ID, "check the failed payout "+bt.Source+" in the Stripe Dashboard",
+				"%s %s returns %s but the failed payout's transactions net to %s", bt.Type, bt.ID,
+				money.Format(bt.Net, b.cur), money.Format(carried, b.cur))
+		}
 		return
 	}
 	before := len(b.plan.Problems)

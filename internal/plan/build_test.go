@@ -493,3 +493,41 @@ func TestMatchCustomerByEmail(t *testing.T) {
 		t.Errorf("records %v: only the unmatched customer should be created", extIDs(p))
 	}
 }
+
+func TestFailedPayoutTransactionsAreCarried(t *testing.T) {
+	b := newSnap("usd")
+	b.customer("cus_1", "Acme", "a@acme.test")
+	b.charge("ch_new", "cus_1", "", 5000, 175)
+	// The failed payout po_f held ch_old; its funds return as a
+	// payout_failure here and the reader brings its transactions (Via).
+	fail := b.bt("payout_reversal", "payout_failure", "po_f", 2910, 0)
+	b.s.Charges["ch_old"] = &payout.Charge{ID: "ch_old", Amount: 3000, Currency: "usd", Customer: "cus_1"}
+	b.s.Transactions = append(b.s.Transactions, payout.BalanceTransaction{ID: "txn_old", Amount: 3000, Fee: 90, Net: 2910,
+		Currency: "usd", Type: "charge", ReportingCategory: "charge", Source: "ch_old", Via: fail.ID})
+	p := Build(b.finish(), settings(), nil)
+	mustReady(t, p)
+	rec(t, p, "stripe_ch_old")
+	dep := rec(t, p, "stripe_po_1").Body.(*netsuite.Deposit)
+	if len(dep.Payment.Items) != 2 || len(dep.Other.Items) != 0 {
+		t.Errorf("deposit should hold both payments and no lump line: %+v", dep)
+	}
+
+	// Carried transactions that do not add up to the failure hold.
+	b.s.Transactions[len(b.s.Transactions)-2].Net = 2000
+	b.s.Transactions[len(b.s.Transactions)-2].Amount = 2090
+	if p := Build(b.s, settings(), nil); !slices.Contains(codes(p), CodeBadAmount) {
+		t.Errorf("mismatched carried transactions not held: %v", codes(p))
+	}
+}
+
+func TestNegativePayoutHeld(t *testing.T) {
+	b := newSnap("usd")
+	b.customer("cus_1", "Acme", "a@acme.test")
+	b.charge("ch_1", "cus_1", "", 1000, 59)
+	b.refund("re_1", "ch_1", 1000)
+	b.bt("other_adjustment", "adjustment", "", -5000, 0)
+	p := Build(b.finish(), settings(), nil)
+	if p.Payout.Amount >= 0 || !slices.Equal(codes(p), []string{CodeNegativePayout}) || !strings.Contains(p.Problems[0].Fix, "by hand") {
+		t.Fatalf("amount %d problems %+v", p.Payout.Amount, p.Problems)
+	}
+}

@@ -79,6 +79,7 @@ const (
 	CodeManualPayout    = "MANUAL_PAYOUT"          // not automatic: reconcile by hand
 	CodeNotPaid         = "PAYOUT_NOT_PAID"        // in transit / pending: validated only
 	CodeBadAmount       = "BAD_AMOUNT"             // inexact or impossible amount
+	CodeNegativePayout  = "NEGATIVE_PAYOUT"        // a debit: NetSuite deposits cannot be negative
 )
 
 // Known tells the planner which nsrecon-made records already exist in

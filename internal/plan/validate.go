@@ -20,7 +20,9 @@ func (b *builder) validate() {
 	var sum int64
 	for i := range b.snap.Transactions {
 		bt := &b.snap.Transactions[i]
-		if !b.isOwnPayoutTxn(bt) {
+		// Transactions carried in from a failed payout are already counted
+		// by the failure transaction that returned them.
+		if !b.isOwnPayoutTxn(bt) && bt.Via == "" {
 			sum += bt.Net
 		}
 	}

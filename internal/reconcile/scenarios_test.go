@@ -92,6 +92,14 @@ var expect = map[string]struct {
 	"customer_no_email":    {[]string{"held"}, []string{plan.CodeMissingField}},
 	"manual_payout":        {[]string{"held"}, []string{plan.CodeManualPayout}},
 	"sandbox":              {[]string{"ready", "ready", "held", "held", "ready"}, []string{plan.CodeManualPayout, plan.CodeMissingField}},
+	"disputes":             {[]string{"ready", "ready", "ready"}, nil},
+	"multi_currency":       {[]string{"ready"}, nil},
+	"jpy_payout":           {[]string{"ready"}, nil},
+	"kwd_payout":           {[]string{"ready"}, nil},
+	"connect_platform":     {[]string{"ready"}, nil},
+	"payout_failure":       {[]string{"ready"}, nil},
+	"orphan_refund":        {[]string{"held"}, []string{plan.CodeUnresolvedRef}},
+	"unknown_category":     {[]string{"held"}, []string{plan.CodeUnsupported}},
 }
 
 func TestScenariosGolden(t *testing.T) {
@@ -126,6 +134,11 @@ func TestScenariosGolden(t *testing.T) {
 				t.Errorf("statuses %v codes %v; want %v %v", statuses, codes, want.statuses, want.codes)
 			}
 			dir := filepath.Join("..", "..", "testdata", "golden", name)
+			if *update {
+				if err := os.RemoveAll(dir); err != nil {
+					t.Fatal(err)
+				}
+			}
 			for _, f := range []string{"json", "markdown"} {
 				var buf bytes.Buffer
 				if err := report.Write(&buf, rep, f); err != nil {

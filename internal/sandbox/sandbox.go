@@ -30,7 +30,7 @@ const (
 // into the fake NetSuite and mapped in the sandbox config.
 var (
 	accounts = map[string]string{
-		"100": "Undeposited Funds", "200": "Stripe Bank (USD)", "201": "Stripe Bank (EUR)",
+		"100": "Undeposited Funds", "200": "Stripe Bank (USD)", "201": "Stripe Bank (EUR)", "202": "Stripe Bank (JPY)", "203": "Stripe Bank (KWD)",
 		"300": "Stripe Fees", "301": "Tax on Stripe Fees", "302": "Application Fees",
 		"303": "Dispute Fees", "304": "FX Rounding", "310": "Stripe Adjustments",
 		"311": "Disputes Won", "312": "Stripe Balance Movements",
@@ -156,6 +156,8 @@ accounts:
   bank:
     usd: "200"
     eur: "201"
+    jpy: "202"
+    kwd: "203"
   stripe_fees: "300"
   fee_tax: "301"
   application_fees: "302"

@@ -376,8 +376,39 @@ func (b *Builder) Refund(charge string, amount int64, reason string) string {
 		"currency": c["currency"], "reason": nullable(reason), "status": "succeeded",
 		"balance_transaction": txn, "payment_intent": c["payment_intent"], "metadata": map[string]any{},
 	})
-	b.balanceTxn(txn, created, "refund", "refund", -amount, 0, id, nil, nil, "REFUND FOR CHARGE ("+charge+")")
+	// A refund of a foreign-currency charge settles at the charge's rate.
+	settled, rate := amount, any(nil)
+	if bt := b.obj(c["balance_transaction"].(string)); bt["exchange_rate"] != nil {
+		rate = bt["exchange_rate"]
+		f, _ := rate.(json.Number).Float64()
+		settled = int64(float64(amount)*f + 0.5)
+	}
+	b.balanceTxn(txn, created, "refund", "refund", -settled, 0, id, rate, nil, "REFUND FOR CHARGE ("+charge+")")
 	return id
+}
+
+// SetCurrency sets the account's (settlement and payout) currency for
+// everything created after it.
+func (b *Builder) SetCurrency(cur string) { b.currency = cur }
+
+// DisputeWon reinstates a lost dispute's funds (a dispute_reversal
+// transaction), as when the evidence wins after the withdrawal was paid out.
+func (b *Builder) DisputeWon(dispute string) string {
+	d := b.obj(dispute)
+	d["status"] = "won"
+	txn := b.id("txn")
+	b.balanceTxn(txn, b.tick(), "adjustment", "dispute_reversal", d["amount"].(int64), 0, dispute, nil, nil,
+		"Chargeback reversal for "+d["charge"].(string))
+	return txn
+}
+
+// Settle overrides the amount a charge settled for (its balance
+// transaction's amount and net), to model a conversion Stripe rounded
+// differently from what its published exchange rate gives.
+func (b *Builder) Settle(charge string, delta int64) {
+	bt := b.obj(b.obj(charge)["balance_transaction"].(string))
+	bt["amount"] = bt["amount"].(int64) + delta
+	bt["net"] = bt["net"].(int64) + delta
 }
 
 // Dispute opens (and loses) a dispute for the whole charge: the amount is

@@ -27,6 +27,14 @@ func Scenarios() map[string]func() *Builder {
 		"customer_no_email":    customerNoEmail,
 		"manual_payout":        manualPayout,
 		"sandbox":              sandbox,
+		"disputes":             disputes,
+		"multi_currency":       multiCurrency,
+		"jpy_payout":           jpyPayout,
+		"kwd_payout":           kwdPayout,
+		"connect_platform":     connectPlatform,
+		"payout_failure":       payoutFailure,
+		"orphan_refund":        orphanRefund,
+		"unknown_category":     unknownCategory,
 	}
 }
 
@@ -191,6 +199,9 @@ func refundsInvoice() *Builder {
 	b.Refund(c2, 1000, "")                   // partial, paid out yesterday
 	b.Refund(c3, 0, "duplicate")             // full, same payout
 	b.Refund(c4, 700, "requested_by_customer")
+	for i := range 3 { // enough sales that the day's payout stays positive
+		b.Charge(ChargeSpec{Customer: custs[i], Amount: 40000, Description: "Annual plan"})
+	}
 	payoutAt(b, 1, PayoutSpec{})
 	return b
 }
