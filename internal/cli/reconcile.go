@@ -180,7 +180,7 @@ func reconcileRun(ctx context.Context, f *Factory, opts *reconcileOptions) error
 		}
 	}
 	if ns != nil {
-		runner.Customers = ns
+		runner.Customers, runner.Records = ns, ns
 	}
 
 	rep, runErr := runner.Run(ctx, reconcile.Options{

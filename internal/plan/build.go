@@ -331,7 +331,7 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, kind string) {
 		}
 		b.problem(CodeUnresolvedRef, bt.ID,
 			fmt.Sprintf("reconcile the payout that contains %s first, or set rules.orphan_refund: deposit_line", ch.ID),
-			"%s %s is for charge %s, which nsrecon has not reconciled (no %s in the ledger)", kind, id, ch.ID, parentID)
+			"%s %s is for charge %s, which nsrecon has not reconciled: %s is neither in the ledger nor in NetSuite", kind, id, ch.ID, parentID)
 		return
 	}
 	cust, ok := b.customer(ch, bt.ID)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/ledger"
+	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/plan"
 	"github.com/nsrecon/nsrecon/internal/push"
@@ -65,6 +66,16 @@ type Runner struct {
 	// Customers answers email lookups in match_email mode; nil means no
 	// NetSuite to ask (a dry run without credentials): customers show as new.
 	Customers CustomerFinder
+	// Records finds records of earlier payouts in NetSuite by external ID
+	// when the ledger does not have them (a lost or new ledger); nil means
+	// the ledger is the only memory.
+	Records RecordFinder
+}
+
+// RecordFinder finds a NetSuite record by external ID (netsuite.Client);
+// the error wraps netsuite.ErrNotFound when there is none.
+type RecordFinder interface {
+	FindByExternalID(ctx context.Context, recordType, externalID string) (string, error)
 }
 
 // Run reconciles the chosen payouts. The report is returned even when err
@@ -219,7 +230,7 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 	if err != nil {
 		return err
 	}
-	known := knownSet{planned: map[string]bool{}, emails: map[string]string{}}
+	known := knownSet{planned: map[string]bool{}, remote: map[string]bool{}, emails: map[string]string{}}
 	if r.Ledger != nil {
 		ids, err := r.Ledger.Known(ctx)
 		if err != nil {
@@ -272,6 +283,9 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		} else if err := r.matchEmails(ctx, snap, known); err != nil {
 			return report.Payout{}, err
 		}
+	}
+	if err := r.findParents(ctx, snap, known); err != nil {
+		return report.Payout{}, err
 	}
 	pl := plan.Build(snap, opts.Settings, known)
 	if r.OnPlan != nil {
@@ -373,12 +387,57 @@ func (r *Runner) log() *slog.Logger {
 type knownSet struct {
 	ledger  plan.Known
 	planned map[string]bool
+	remote  map[string]bool // found in NetSuite by external ID this run
 	emails  map[string]string // lower-case email → NetSuite customer ID ("" = none)
 }
 
 func (k knownSet) CustomerByEmail(email string) (string, bool) {
 	id := k.emails[email]
 	return id, id != ""
+}
+
+// findParents looks in NetSuite for the records that refunds and disputes
+// of charges from earlier payouts apply to, when neither the ledger nor this
+// run knows them: the payment (plain charges) or the invoice.
+func (r *Runner) findParents(ctx context.Context, snap *payout.Snapshot, known knownSet) error {
+	if r.Records == nil {
+		return nil
+	}
+	inPayout := map[string]bool{}
+	for _, bt := range snap.Transactions {
+		if bt.ReportingCategory == "charge" {
+			inPayout[bt.Source] = true
+		}
+	}
+	var charges []string
+	for _, rf := range snap.Refunds {
+		charges = append(charges, rf.Charge)
+	}
+	for _, d := range snap.Disputes {
+		charges = append(charges, d.Charge)
+	}
+	slices.Sort(charges)
+	for _, id := range slices.Compact(charges) {
+		ch := snap.Charges[id]
+		if ch == nil || inPayout[id] {
+			continue
+		}
+		typ, ext := netsuite.TypeCustomerPayment, plan.ExternalID(ch.ID)
+		if ch.Invoice != "" {
+			typ, ext = netsuite.TypeInvoice, plan.ExternalID(ch.Invoice)
+		}
+		if known.Has(ext) {
+			continue
+		}
+		switch _, err := r.Records.FindByExternalID(ctx, typ, ext); {
+		case err == nil:
+			known.remote[ext] = true
+		case errors.Is(err, netsuite.ErrNotFound):
+		default:
+			return fmt.Errorf("looking up %s %s in NetSuite: %w", typ, ext, err)
+		}
+	}
+	return nil
 }
 
 // matchEmails looks up, once per run, the NetSuite customer of every email
@@ -409,7 +468,7 @@ func (r *Runner) matchEmails(ctx context.Context, snap *payout.Snapshot, known k
 }
 
 func (k knownSet) Has(id string) bool {
-	return k.planned[id] || (k.ledger != nil && k.ledger.Has(id))
+	return k.planned[id] || k.remote[id] || (k.ledger != nil && k.ledger.Has(id))
 }
 
 func firstNonEmpty(ss ...string) string {
