@@ -95,6 +95,10 @@ type CustomersConfig struct {
 	Mode        string `mapstructure:"mode"`
 	GlobalID    string `mapstructure:"global_id"`
 	DefaultName string `mapstructure:"default_name"`
+	// Type is the kind of customer nsrecon creates: company (the Stripe
+	// name becomes the company name) or individual (first and last name).
+	// Stripe metadata netsuite_customer_type overrides it per customer.
+	Type string `mapstructure:"type"`
 }
 
 // ClassificationConfig is stamped on records in OneWorld accounts.
@@ -195,6 +199,7 @@ func (c *Config) PlanSettings() plan.Settings {
 		CustomerMode:        c.Customers.Mode,
 		GlobalCustomer:      c.Customers.GlobalID,
 		DefaultCustomerName: c.Customers.DefaultName,
+		CustomerType:        c.Customers.Type,
 
 		Subsidiary: c.Classification.Subsidiary,
 		Department: c.Classification.Department,
@@ -268,6 +273,7 @@ func (c *Config) Redacted() map[string]any {
 			"mode":         c.Customers.Mode,
 			"global_id":    c.Customers.GlobalID,
 			"default_name": c.Customers.DefaultName,
+			"type":         c.Customers.Type,
 		},
 		"classification": map[string]any{
 			"subsidiary": c.Classification.Subsidiary,

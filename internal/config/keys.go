@@ -66,6 +66,9 @@ const (
 	CustomersMatchEmail = "match_email" // reuse an existing NetSuite customer with the same email, else create
 	CustomersGlobal     = "global"      // every transaction goes to customers.global_id
 
+	CustomerCompany    = "company"    // the Stripe name is the company name
+	CustomerIndividual = "individual" // the Stripe name is split into first and last name
+
 	OrphanHold        = "hold"         // hold the payout for a person to decide
 	OrphanDepositLine = "deposit_line" // book it as a deposit line to rules.orphan_account
 )
@@ -117,6 +120,7 @@ func Keys() []Key {
 		s("customers.mode", CustomersCreate, "create, match_email or global"),
 		s("customers.global_id", "", "customer used for every transaction when customers.mode is global"),
 		s("customers.default_name", "", "name for Stripe customers that have none (else the payout is held)"),
+		s("customers.type", CustomerCompany, "company or individual: how new customers are named (metadata netsuite_customer_type overrides)"),
 
 		s("classification.subsidiary", "", "OneWorld subsidiary on every customer and transaction"),
 		s("classification.department", "", "department on every transaction (optional)"),

@@ -107,6 +107,7 @@ func (c *Config) Validate() error {
 	p.internalID("items.discount_account", c.Items.DiscountAccount, false, "")
 
 	p.enum("customers.mode", c.Customers.Mode, CustomersCreate, CustomersMatchEmail, CustomersGlobal)
+	p.enum("customers.type", c.Customers.Type, CustomerCompany, CustomerIndividual)
 	p.internalID("customers.global_id", c.Customers.GlobalID, c.Customers.Mode == CustomersGlobal,
 		"customers.mode is global: set the customer every transaction goes to")
 

@@ -531,11 +531,23 @@ func (b *builder) customer(ch *payout.Charge, object string) (netsuite.Ref, bool
 	}
 	c := &netsuite.Customer{
 		ExternalID:     extID,
-		CompanyName:    truncate(name, 83),
 		Email:          email,
 		Phone:          phone,
 		Comments:       comments,
 		Classification: b.classification(),
+	}
+	kind := b.s.CustomerType
+	if sc := b.snap.Customers[ch.Customer]; sc != nil && sc.Metadata["netsuite_customer_type"] != "" {
+		kind = sc.Metadata["netsuite_customer_type"]
+	}
+	if kind == "individual" {
+		// NetSuite names an individual by first and last name (seed 003);
+		// the last word of the Stripe name is taken as the last name.
+		c.IsPerson = true
+		first, last := splitName(name)
+		c.FirstName, c.LastName = truncate(first, 32), truncate(last, 32)
+	} else {
+		c.CompanyName = truncate(name, 83)
 	}
 	b.add(Record{Type: netsuite.TypeCustomer, ExternalID: extID, Source: source, Body: c})
 	return netsuite.Ref{ExternalID: extID}, true
@@ -766,6 +778,16 @@ func (b *builder) subsidiaryList() *netsuite.RefList {
 		return nil
 	}
 	return &netsuite.RefList{Items: []netsuite.Ref{{ID: b.s.Subsidiary}}}
+}
+
+// splitName splits "Ada King Lovelace" into "Ada King" and "Lovelace"; a
+// single word is the last name.
+func splitName(name string) (first, last string) {
+	f := strings.Fields(name)
+	if len(f) < 2 {
+		return "", strings.TrimSpace(name)
+	}
+	return strings.Join(f[:len(f)-1], " "), f[len(f)-1]
 }
 
 func date(t time.Time) string {

@@ -531,3 +531,27 @@ func TestNegativePayoutHeld(t *testing.T) {
 		t.Fatalf("amount %d problems %+v", p.Payout.Amount, p.Problems)
 	}
 }
+
+func TestIndividualAndCompanyCustomers(t *testing.T) {
+	b := newSnap("usd")
+	b.customer("cus_p", "Ada King Lovelace", "ada@example.test")
+	b.customer("cus_c", "Acme Ltd", "ap@acme.test")
+	b.s.Customers["cus_c"].Metadata = map[string]string{"netsuite_customer_type": "company"}
+	b.customer("cus_1", "Cher", "cher@example.test")
+	b.charge("ch_1", "cus_p", "", 1000, 59)
+	b.charge("ch_2", "cus_c", "", 1000, 59)
+	b.charge("ch_3", "cus_1", "", 1000, 59)
+	s := settings()
+	s.CustomerType = "individual"
+	p := Build(b.finish(), s, nil)
+	mustReady(t, p)
+	if c := rec(t, p, "stripe_cus_p").Body.(*netsuite.Customer); !c.IsPerson || c.FirstName != "Ada King" || c.LastName != "Lovelace" || c.CompanyName != "" {
+		t.Errorf("individual = %+v", c)
+	}
+	if c := rec(t, p, "stripe_cus_c").Body.(*netsuite.Customer); c.IsPerson || c.CompanyName != "Acme Ltd" {
+		t.Errorf("metadata override to company = %+v", c)
+	}
+	if c := rec(t, p, "stripe_cus_1").Body.(*netsuite.Customer); !c.IsPerson || c.LastName != "Cher" {
+		t.Errorf("one-word individual = %+v", c)
+	}
+}

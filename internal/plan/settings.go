@@ -28,6 +28,10 @@ type Settings struct {
 	CustomerMode        string // create (default) | global
 	GlobalCustomer      string // internal ID used for every customer in global mode
 	DefaultCustomerName string // used when a Stripe customer has no name
+	// CustomerType is "company" (default: the name is the company name) or
+	// "individual" (the name splits into first and last name); Stripe
+	// customer metadata netsuite_customer_type overrides it.
+	CustomerType string
 
 	// Classification for OneWorld accounts (empty = not sent).
 	Subsidiary string
