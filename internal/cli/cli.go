@@ -189,6 +189,7 @@ Try it with no accounts:  nsrecon reconcile --sandbox
 		newLedgerCmd(f),
 		newSandboxCmd(f),
 		newConfigCmd(f),
+		newInvoicesCmd(f),
 		newVersionCmd(f),
 	)
 	root.SetHelpCommand(&cobra.Command{Hidden: true, Use: "no-help"})

@@ -18,7 +18,7 @@ var t0 = time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
 func settings() Settings {
 	return Settings{
 		UndepositedFunds: "100",
-		BankAccounts:     map[string]string{"usd": "200", "jpy": "201", "kwd": "202"},
+		BankAccounts:     map[string]string{"usd": "200", "jpy": "201", "kwd": "202", "huf": "203", "twd": "204"},
 		StripeFees:       "300",
 		FeeTax:           "301",
 		ApplicationFees:  "302",
@@ -401,7 +401,9 @@ func TestForeignCurrencyChargeRoundsToFXLine(t *testing.T) {
 }
 
 func TestZeroAndThreeDecimalPayouts(t *testing.T) {
-	for _, cur := range []string{"jpy", "kwd"} {
+	// HUF and TWD: Stripe's API keeps two decimals for them (payouts move
+	// whole units, which the amounts already are); nothing is rounded.
+	for _, cur := range []string{"jpy", "kwd", "huf", "twd"} {
 		b := newSnap(cur)
 		b.customer("cus_1", "Acme", "a@acme.test")
 		b.charge("ch_1", "cus_1", "", 123457, 3611)
@@ -412,7 +414,8 @@ func TestZeroAndThreeDecimalPayouts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]string{"jpy": `"paymentAmount":123457`, "kwd": `"paymentAmount":123.457`}[cur]
+		want := map[string]string{"jpy": `"paymentAmount":123457`, "kwd": `"paymentAmount":123.457`,
+			"huf": `"paymentAmount":1234.57`, "twd": `"paymentAmount":1234.57`}[cur]
 		if !strings.Contains(string(raw), want) {
 			t.Errorf("%s deposit JSON lacks %s: %s", cur, want, raw)
 		}
