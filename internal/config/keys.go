@@ -133,7 +133,7 @@ func Keys() []Key {
 		s("rules.orphan_account", "", "account for orphan refunds when rules.orphan_refund is deposit_line"),
 
 		secret("webhook.secret", "Stripe webhook endpoint signing secret (whsec_…)"),
-		s("webhook.addr", DefaultWebhookAddr, "listen address of `nsrecon webhook`"),
+		s("webhook.addr", DefaultWebhookAddr, "listen address of `nsrecon invoices listen`"),
 		{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
 	}
 	for i := range keys {
