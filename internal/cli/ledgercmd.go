@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
 
 	"github.com/nsrecon/nsrecon/internal/config"
@@ -39,7 +38,7 @@ func newLedgerCmd(f *Factory) *cobra.Command {
 			if format == "json" {
 				return writeJSON(f, rows)
 			}
-			t := tablewriter.NewWriter(f.Stdout)
+			t := report.NewTable(f.Stdout)
 			t.Header("Run", "Started", "Ended", "Window", "Dry", "Payouts", "Reconciled", "Held", "Failed", "Records", "Outcome")
 			for _, r := range rows {
 				t.Append(fmt.Sprint(r.ID), ts(r.StartedAt), ts(r.EndedAt),
@@ -87,7 +86,7 @@ func newLedgerCmd(f *Factory) *cobra.Command {
 			for _, p := range problems {
 				fmt.Fprintf(f.Stdout, "  %s %s: %s\n", p.Code, p.Object, p.Message)
 			}
-			t := tablewriter.NewWriter(f.Stdout)
+			t := report.NewTable(f.Stdout)
 			t.Header("Type", "External ID", "Stripe", "Internal ID", "Status", "Attempts", "Last error")
 			for _, r := range recs {
 				t.Append(r.Type, r.ExternalID, r.Source, r.InternalID, r.Status, fmt.Sprint(r.Attempts), r.LastError)

@@ -46,6 +46,19 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"fakes":   cmdFakes,
 			"nscheck": cmdNSCheck,
+			"waitfile": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: waitfile FILE")
+				}
+				for range 200 { // bounded: 10 s
+					if st, err := os.Stat(ts.MkAbs(args[0])); err == nil && st.Size() > 0 {
+						time.Sleep(50 * time.Millisecond) // let the writer finish
+						return
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+				ts.Fatalf("waitfile: %s did not appear", args[0])
+			},
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {
 					ts.Fatalf("usage: sleep DURATION")

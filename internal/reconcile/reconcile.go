@@ -387,7 +387,7 @@ func (r *Runner) log() *slog.Logger {
 type knownSet struct {
 	ledger  plan.Known
 	planned map[string]bool
-	remote  map[string]bool // found in NetSuite by external ID this run
+	remote  map[string]bool   // found in NetSuite by external ID this run
 	emails  map[string]string // lower-case email → NetSuite customer ID ("" = none)
 }
 

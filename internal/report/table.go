@@ -65,18 +65,26 @@ func writeTable(w io.Writer, r *Report) error {
 	return ew.err
 }
 
-func payoutTable(w io.Writer, payouts []Payout) error {
-	left, right := tw.AlignLeft, tw.AlignRight
-	align := []tw.Align{left, left, left, right, left, left, left}
-	t := tablewriter.NewTable(w,
+// NewTable is nsrecon's table style for every command: ASCII borders
+// (box-drawing characters are drawn double-width in CJK locales and break
+// the columns) and no wrapping (a wrapped payout ID or amount is worse than
+// a wide table).
+func NewTable(w io.Writer, opts ...tablewriter.Option) *tablewriter.Table {
+	return tablewriter.NewTable(w, append([]tablewriter.Option{
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
 			Symbols: tw.NewSymbols(tw.StyleASCII),
 		})),
-		// Amounts line up on the decimal point only when right-aligned.
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+	}, opts...)...)
+}
+
+func payoutTable(w io.Writer, payouts []Payout) error {
+	left, right := tw.AlignLeft, tw.AlignRight
+	align := []tw.Align{left, left, left, right, left, left, left}
+	// Amounts line up on the decimal point only when right-aligned.
+	t := NewTable(w,
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
 		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
-		// Never wrap: a wrapped payout ID or amount is worse than a wide table.
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
 	)
 	t.Header("Payout", "Arrival", "Currency", "Amount", "Deposit", "Status", "Records")
 	for _, p := range payouts {
