@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -221,6 +222,10 @@ func (f *Factory) loadConfig() (*config.Config, error) {
 			return nil, usageErr(fmt.Errorf("config file: %w", err), "check --config / NSRECON_CONFIG")
 		}
 		defer fh.Close()
+		if st, err := fh.Stat(); err == nil && runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 && f.log != nil {
+			f.log.Warn("the config file is readable by other users; if it holds secrets, restrict it",
+				"file", path, "mode", fmt.Sprintf("%04o", st.Mode().Perm()), "fix", "chmod 600 "+path)
+		}
 		r = fh
 	}
 	return config.Load(f.v, r)

@@ -115,3 +115,23 @@ func TestLockedExit11(t *testing.T) {
 		t.Fatalf("after unlock: exit %d %s", code, errOut)
 	}
 }
+
+func TestWarnsOnReadableConfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(path, []byte("accounts:\n  undeposited_funds: \"1\"\n  bank:\n    usd: \"2\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	Main(context.Background(), []string{"config", "show", "--config", path}, &Factory{Stdout: &out, Stderr: &errb})
+	if !strings.Contains(errb.String(), "chmod 600") {
+		t.Errorf("no warning for a 0644 config: %q", errb.String())
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	errb.Reset()
+	Main(context.Background(), []string{"config", "show", "--config", path}, &Factory{Stdout: &out, Stderr: &errb})
+	if strings.Contains(errb.String(), "chmod") {
+		t.Errorf("warning for a 0600 config: %q", errb.String())
+	}
+}
