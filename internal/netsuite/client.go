@@ -371,15 +371,17 @@ func (c *Client) once(ctx context.Context, r *request, attempt int) (*response, 
 		resp.Body.Close()
 	}
 
-	<-c.sem
 	status := 0
 	if resp != nil {
 		status = resp.StatusCode
 	}
+	// Count the request out before freeing its slot, so InFlightMax never
+	// sees the next request before this one has left.
 	c.mu.Lock()
 	c.inFlight--
 	c.stats.ByStatus[status]++
 	c.mu.Unlock()
+	<-c.sem
 	c.log.LogAttrs(ctx, slog.LevelDebug, "netsuite request",
 		slog.String("method", r.method), slog.String("path", r.path), slog.Int("status", status),
 		slog.Duration("duration", time.Since(start)), slog.Int("attempt", attempt))
