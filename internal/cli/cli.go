@@ -57,6 +57,7 @@ type Factory struct {
 	v          *viper.Viper
 	log        *slog.Logger
 	configFile func() string
+	status     *statusWriter // stderr with a status line, on a terminal only
 }
 
 // exitError carries an exit code and an optional hint ("Try: …").
@@ -163,7 +164,12 @@ Try it with no accounts:  nsrecon reconcile --sandbox
 		SilenceUsage:  true,
 		Version:       f.Version,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			lg, err := newLogger(f.Stderr, logLevel, logFormat)
+			logTo := f.Stderr
+			if f.IsTerminal(f.Stderr) {
+				f.status = &statusWriter{w: f.Stderr}
+				logTo = f.status
+			}
+			lg, err := newLogger(logTo, logLevel, logFormat)
 			if err != nil {
 				return usageErr(err, "--log-level debug|info|warn|error, --log-format text|json")
 			}

@@ -2,62 +2,92 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/push"
 )
 
-// progress draws one status line on a terminal's stderr: records done of
-// total, rate and ETA for the payout being pushed. Off a terminal it is
-// silent (logs carry the story there).
+// statusWriter is stderr on a terminal: log lines scroll above one status
+// line that is cleared before each write and drawn again after it.
+type statusWriter struct {
+	mu   sync.Mutex
+	w    io.Writer
+	line string
+}
+
+const clearLine = "\r\033[K"
+
+func (s *statusWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.line != "" {
+		io.WriteString(s.w, clearLine)
+	}
+	n, err := s.w.Write(p)
+	if s.line != "" {
+		io.WriteString(s.w, s.line)
+	}
+	return n, err
+}
+
+// status replaces the status line ("" removes it).
+func (s *statusWriter) status(line string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	io.WriteString(s.w, clearLine+line)
+	s.line = line
+}
+
+// progress shows, on a terminal, which payout is being pushed and its
+// records done of total, rate and ETA. Off a terminal it is silent: the
+// logs tell the story there.
 type progress struct {
-	f     *Factory
-	on    bool
-	mu    sync.Mutex
-	last  time.Time
-	po    string
-	index string
+	sw       *statusWriter // nil off a terminal
+	mu       sync.Mutex
+	last     time.Time
+	index, p string
 }
 
 func newProgress(f *Factory) *progress {
-	return &progress{f: f, on: f.IsTerminal(f.Stderr)}
+	return &progress{sw: f.status}
 }
 
-func (p *progress) payout(done, total int, id string) {
-	if !p.on {
+// payout is called as payout n of total starts.
+func (p *progress) payout(n, total int, id string) {
+	if p.sw == nil {
 		return
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.po, p.index = id, fmt.Sprintf("%d/%d", done, total)
+	p.index, p.p = fmt.Sprintf("payout %d/%d", n, total), id
+	p.mu.Unlock()
+	p.sw.status(fmt.Sprintf("%s %s", p.index, id))
 }
 
 func (p *progress) push(pr push.Progress) {
-	if !p.on {
+	if p.sw == nil {
 		return
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
 	now := time.Now()
-	if now.Sub(p.last) < 200*time.Millisecond && pr.Done+pr.Skipped+pr.Failed < pr.Total {
+	if now.Sub(p.last) < 200*time.Millisecond && pr.Done < pr.Total {
+		p.mu.Unlock()
 		return
 	}
 	p.last = now
-	done := pr.Done + pr.Skipped + pr.Failed
-	rate := 0.0
-	if s := pr.Elapsed.Seconds(); s > 0 {
-		rate = float64(pr.Done) / s
+	rate, eta := 0.0, "-"
+	if s := pr.Elapsed.Seconds(); s > 0 && pr.Pushed > 0 {
+		rate = float64(pr.Pushed) / s
+		eta = (time.Duration(float64(pr.Total-pr.Done)/rate*float64(time.Second)) + time.Second/2).Truncate(time.Second).String()
 	}
-	eta := "?"
-	if rate > 0 {
-		eta = (time.Duration(float64(pr.Total-done)/rate) * time.Second).Round(time.Second).String()
-	}
-	fmt.Fprintf(p.f.Stderr, "\r\033[K%s records %d/%d  %.1f/s  ETA %s", p.index, done, pr.Total, rate, eta)
+	line := fmt.Sprintf("%s %s: records %d/%d (%d already done)  %.1f/s  ETA %s", p.index, p.p, pr.Done, pr.Total, pr.Skipped, rate, eta)
+	p.mu.Unlock()
+	p.sw.status(line)
 }
 
 func (p *progress) done() {
-	if p.on {
-		fmt.Fprint(p.f.Stderr, "\r\033[K")
+	if p.sw != nil {
+		p.sw.status("")
 	}
 }

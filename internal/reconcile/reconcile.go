@@ -61,8 +61,8 @@ type Runner struct {
 	Push     Pusher
 	Now      func() time.Time
 	Log      *slog.Logger
-	Progress func(done, total int, payoutID string) // optional, per payout
-	OnPlan   func(*plan.Plan)                       // optional: sees every plan (tests, debugging)
+	Progress func(n, total int, payoutID string) // optional: payout n of total starts
+	OnPlan   func(*plan.Plan)                    // optional: sees every plan (tests, debugging)
 	// Customers answers email lookups in match_email mode; nil means no
 	// NetSuite to ask (a dry run without credentials): customers show as new.
 	Customers CustomerFinder
@@ -242,14 +242,14 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if r.Progress != nil {
+			r.Progress(i+1, len(pos), po.ID)
+		}
 		entry, err := r.one(ctx, opts, po, known)
 		if err != nil {
 			return err
 		}
 		rep.Payouts = append(rep.Payouts, entry)
-		if r.Progress != nil {
-			r.Progress(i+1, len(pos), po.ID)
-		}
 	}
 	return nil
 }
@@ -331,8 +331,7 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	if err != nil {
 		return entry, err
 	}
-	log.Info("payout pushed", "status", res.Status, "pushed", res.Pushed, "skipped", res.Skipped)
-	return entry, nil
+	return entry, nil // the pusher logged the outcome
 }
 
 // ErrNetSuiteAuth means NetSuite refused the credentials; the run stops.
