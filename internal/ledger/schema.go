@@ -65,6 +65,25 @@ CREATE TABLE lock (
 	since  TEXT NOT NULL
 );
 `,
+	// 2: Stripe webhook events (real-time invoice sync); see events.go.
+	`
+CREATE TABLE events (
+	id              TEXT PRIMARY KEY,            -- Stripe event ID (evt_…): deliveries are deduplicated on it
+	type            TEXT NOT NULL,               -- invoice.finalized, charge.succeeded, …
+	object_id       TEXT NOT NULL DEFAULT '',    -- data.object.id (the invoice, for invoice events)
+	api_version     TEXT NOT NULL DEFAULT '',
+	created         TEXT NOT NULL DEFAULT '',    -- when Stripe created the event
+	received_at     TEXT NOT NULL,
+	status          TEXT NOT NULL CHECK (status IN ('queued', 'done', 'held', 'failed', 'no_action', 'daily', 'ignored')),
+	reason          TEXT NOT NULL DEFAULT '',    -- why this action, from the routing table
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	last_error      TEXT NOT NULL DEFAULT '',
+	next_attempt_at TEXT NOT NULL DEFAULT '',    -- queued: not before this
+	updated_at      TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX events_due ON events (status, next_attempt_at);
+CREATE INDEX events_object ON events (object_id, status);
+`,
 }
 
 // SchemaVersion is the schema version this build writes.

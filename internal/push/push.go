@@ -142,6 +142,13 @@ func New(w Writer, l *ledger.Ledger, opts Options) *Pusher {
 //
 // The returned error is for the run, not the payout: ctx's error when
 // cancelled, or a ledger failure. NetSuite's refusals are in the Result.
+//
+// An invoice plan (plan.BuildInvoice: no payout, no deposit) ends "synced"
+// when all its records are done, and writes no payout row. Its invoice is
+// the one record that may change after it was made (invoice.updated), so
+// it is skipped only when the ledger has it with the same body; otherwise
+// it is upserted again by external ID. Customers and items are made once,
+// as by the daily run.
 func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 	res := Result{PayoutID: pl.Payout.ID}
 	// Ledger writes must land even after ctx is cancelled: a record NetSuite
@@ -149,6 +156,9 @@ func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 	lctx := context.WithoutCancel(ctx)
 	if pl.Held() {
 		res.Status = plan.StatusHeld
+		if pl.IsInvoicePlan() {
+			return res, nil
+		}
 		return res, p.setPayout(lctx, pl, ledger.PayoutHeld, "", pl.Problems)
 	}
 	r, err := newRun(p, pl)
@@ -160,6 +170,16 @@ func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 	}
 	runErr := r.schedule(ctx)
 	r.finish(&res)
+
+	if pl.IsInvoicePlan() {
+		if runErr != nil && !errors.Is(runErr, ctx.Err()) {
+			res.Status = plan.StatusFailed
+		}
+		p.log.LogAttrs(ctx, slog.LevelInfo, "invoice pushed", slog.String("status", res.Status),
+			slog.Int("pushed", res.Pushed), slog.Int("skipped", res.Skipped), slog.Int("failed", res.Failed),
+			slog.Int("blocked", res.Blocked), slog.Duration("elapsed", time.Since(r.start)))
+		return res, runErr
+	}
 
 	switch {
 	case runErr != nil && !errors.Is(runErr, ctx.Err()):
@@ -239,6 +259,9 @@ type node struct {
 	dependents []*node
 	skipped    bool // done in the ledger before this run
 	err        *RecordError
+	// prior is the ledger's row for a record that is sent only if its body
+	// changed (the invoice of an invoice plan); nil otherwise.
+	prior *ledger.RecordRow
 }
 
 // run is the state of one Push. Only the scheduling goroutine touches it;
@@ -271,7 +294,7 @@ func newRun(p *Pusher, pl *plan.Plan) (*run, error) {
 		r.byExt[rec.ExternalID] = n
 		hasDeposit = hasDeposit || rec.Type == netsuite.TypeDeposit
 	}
-	if !hasDeposit {
+	if !hasDeposit && !pl.IsInvoicePlan() {
 		return nil, fmt.Errorf("push: payout %s: plan has no deposit", pl.Payout.ID)
 	}
 
@@ -332,6 +355,17 @@ func (r *run) loadLedger(ctx context.Context) error {
 	}
 	for ext, id := range ids {
 		n := r.byExt[ext]
+		if n.rec != nil && r.pl.IsInvoicePlan() && n.rec.Type == netsuite.TypeInvoice {
+			// Compared with what was last sent once its references resolve.
+			row, ok, err := r.p.l.Record(ctx, ext)
+			if err != nil {
+				return err
+			}
+			if ok {
+				n.prior = &row
+			}
+			continue
+		}
 		n.state, n.skipped = done, true
 		r.ids[ext] = id
 		if n.rec != nil {
@@ -343,10 +377,11 @@ func (r *run) loadLedger(ctx context.Context) error {
 
 // outcome is what a worker reports for a node.
 type outcome struct {
-	n     *node
-	id    string
-	err   *RecordError
-	fatal error // the ledger failed: stop the run
+	n         *node
+	id        string
+	unchanged bool // the ledger had it with this very body: not sent
+	err       *RecordError
+	fatal     error // the ledger failed: stop the run
 }
 
 // schedule runs the DAG: it keeps up to Concurrency+Queue nodes in flight
@@ -417,7 +452,7 @@ func (r *run) schedule(ctx context.Context) error {
 			case o.err != nil:
 				r.fail(o.n, o.err)
 			default:
-				r.succeed(o.n, o.id, q)
+				r.succeed(o.n, o.id, o.unchanged, q)
 			}
 			r.progress()
 		case <-cancelled:
@@ -461,10 +496,14 @@ func (r *run) resolve(n *node) *RecordError {
 	return nil
 }
 
-func (r *run) succeed(n *node, id string, q *readyQueue) {
+func (r *run) succeed(n *node, id string, unchanged bool, q *readyQueue) {
 	n.state = done
 	r.ids[n.ext] = id
-	if n.rec != nil {
+	switch {
+	case n.rec == nil:
+	case unchanged:
+		r.skipped++
+	default:
 		r.pushed++
 	}
 	for _, d := range n.dependents {
@@ -522,6 +561,9 @@ func (r *run) work(ctx context.Context, n *node) outcome {
 	}
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
+	if pr := n.prior; pr != nil && pr.Status == ledger.RecordDone && pr.InternalID != "" && pr.BodyHash == hash {
+		return outcome{n: n, id: pr.InternalID, unchanged: true}
+	}
 	if err := r.p.l.MarkPending(lctx, rec, hash); err != nil {
 		return outcome{n: n, fatal: err}
 	}
@@ -606,6 +648,13 @@ func (r *run) finish(res *Result) {
 		}
 	}
 	res.Status = plan.StatusFailed
+	if deposit == nil {
+		// An invoice plan: synced once every record is.
+		if r.pushed+r.skipped == len(r.nodes) {
+			res.Status = plan.StatusSynced
+		}
+		return
+	}
 	if deposit.state == done && r.pushed+r.skipped == len(r.nodes) {
 		res.Status = plan.StatusReconciled
 		res.DepositID = r.ids[deposit.ext]

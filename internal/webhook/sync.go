@@ -1,0 +1,199 @@
+// Package webhook syncs manual Stripe invoices to NetSuite in real time: an
+// HTTP handler that verifies and durably records Stripe webhook events, a
+// worker that drains the queue of invoice syncs with backoff, and the
+// Syncer both it and `nsrecon invoices sync` use.
+package webhook
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/nsrecon/nsrecon/internal/ledger"
+	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/payout"
+	"github.com/nsrecon/nsrecon/internal/plan"
+	"github.com/nsrecon/nsrecon/internal/push"
+)
+
+// InvoiceReader fetches an invoice's current state (payout.Reader).
+type InvoiceReader interface {
+	Invoice(ctx context.Context, id string) (*payout.Invoice, *payout.Customer, error)
+}
+
+// Pusher pushes a plan (push.Pusher).
+type Pusher interface {
+	Push(ctx context.Context, pl *plan.Plan) (push.Result, error)
+}
+
+// CustomerFinder finds an existing NetSuite customer by email
+// (netsuite.Client), for customers.mode: match_email.
+type CustomerFinder interface {
+	FindCustomerByEmail(ctx context.Context, email string) (id string, found bool, err error)
+}
+
+// Syncer syncs one invoice: it reads the invoice as it is now in Stripe,
+// plans its customer, items and invoice, and pushes them. Safe for
+// concurrent use when its parts are.
+type Syncer struct {
+	Stripe   InvoiceReader
+	Push     Pusher
+	Settings plan.Settings
+	// Customers answers email lookups in match_email mode; may be nil
+	// otherwise.
+	Customers CustomerFinder
+	// Ledger, when set, supplies the NetSuite ID of the synced invoice for
+	// the report: the ledger the pusher writes to.
+	Ledger *ledger.Ledger
+}
+
+// Sync outcomes besides plan.StatusSynced, plan.StatusHeld and
+// plan.StatusFailed.
+const (
+	// CodeStripe is the problem code of a failure to read the invoice.
+	CodeStripe = "STRIPE_ERROR"
+)
+
+// Result is what became of one invoice.
+type Result struct {
+	Invoice    string         `json:"invoice"`
+	Number     string         `json:"number,omitempty"`
+	Customer   string         `json:"customer,omitempty"`
+	Status     string         `json:"status"` // synced, held or failed
+	NetSuiteID string         `json:"netsuite_id,omitempty"`
+	Pushed     int            `json:"pushed"`
+	Skipped    int            `json:"skipped"`
+	Problems   []plan.Problem `json:"problems,omitempty"`
+	// Retry says a failure may pass by itself (NetSuite or Stripe
+	// unreachable, busy or refusing the credentials): the worker keeps
+	// the event queued. Otherwise a failure needs a person.
+	Retry bool `json:"-"`
+	// Auth says Stripe or NetSuite refused the credentials.
+	Auth bool `json:"-"`
+}
+
+// Sync syncs invoice id. The error is for what stops more than this
+// invoice: cancellation or a broken ledger. Stripe's and NetSuite's
+// answers are in the Result.
+func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
+	res := Result{Invoice: id}
+	inv, cust, err := s.Stripe.Invoice(ctx, id)
+	if err != nil {
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		res.Status = plan.StatusFailed
+		// A missing invoice stays missing; everything else (network,
+		// 5xx, rate limits, a revoked key being replaced) may pass.
+		res.Retry = !strings.HasSuffix(err.Error(), "no such invoice")
+		fix := "check the invoice ID; retried while the error may pass"
+		if payout.IsAuth(err) {
+			fix, res.Auth = "check stripe.api_key (or STRIPE_API_KEY)", true
+		}
+		res.Problems = []plan.Problem{{Code: CodeStripe, Object: id, Message: err.Error(), Fix: fix}}
+		return res, nil
+	}
+	res.Number, res.Customer = inv.Number, inv.Customer
+
+	var known plan.Known
+	if s.Settings.CustomerMode == "match_email" && cust != nil && cust.Email != "" && s.Customers != nil {
+		email := strings.ToLower(cust.Email)
+		nsID, found, err := s.Customers.FindCustomerByEmail(ctx, email)
+		if err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
+			res.Status, res.Retry = plan.StatusFailed, !netsuite.IsPermanent(err)
+			res.Problems = []plan.Problem{{Code: push.CodeRequestFailed, Object: cust.ID,
+				Message: fmt.Sprintf("matching customer %s by email in NetSuite: %v", cust.ID, err),
+				Fix:     "check NetSuite is reachable; retried while the error may pass"}}
+			return res, nil
+		}
+		if found {
+			known = emailMatch{email: email, id: nsID}
+		}
+	}
+
+	pl := plan.BuildInvoice(inv, cust, s.Settings, known)
+	if pl.Held() {
+		res.Status, res.Problems = plan.StatusHeld, pl.Problems
+		return res, nil
+	}
+	pr, err := s.Push.Push(ctx, pl)
+	res.Status, res.Pushed, res.Skipped = pr.Status, pr.Pushed, pr.Skipped
+	if err != nil {
+		return res, err
+	}
+	res.NetSuiteID, err = s.invoiceID(ctx, pl)
+	if err != nil {
+		return res, err
+	}
+	res.Retry = true
+	for _, e := range pr.Errors {
+		res.Problems = append(res.Problems, plan.Problem{Code: e.Code, Object: firstNonEmpty(e.Source, e.ExternalID),
+			Message: e.Error(), Fix: fixFor(e)})
+		// NetSuite refused the record as sent: sending it again cannot
+		// help, unless it refused the credentials, which a person fixes
+		// without touching the queue.
+		if e.Status == 401 || e.Status == 403 {
+			res.Auth = true
+		} else if e.Permanent {
+			res.Retry = false
+		}
+	}
+	if pr.Failed+pr.Blocked > 0 && len(pr.Errors) == 0 {
+		res.Retry = true
+	}
+	return res, nil
+}
+
+func fixFor(e push.RecordError) string {
+	switch {
+	case e.Status == 401 || e.Status == 403:
+		return "check netsuite.auth.* (the credentials were refused); queued syncs resume once they work"
+	case e.Permanent:
+		return "fix the cause in NetSuite or the config, then run nsrecon invoices sync " + e.Source
+	}
+	return "NetSuite did not answer in time; retried with backoff"
+}
+
+// invoiceID is the NetSuite internal ID of the plan's invoice, from the
+// ledger the pusher just wrote.
+func (s *Syncer) invoiceID(ctx context.Context, pl *plan.Plan) (string, error) {
+	if s.Ledger == nil {
+		return "", nil
+	}
+	for _, rec := range pl.Records {
+		if rec.Type == netsuite.TypeInvoice {
+			id, _, err := s.Ledger.InternalID(ctx, rec.ExternalID)
+			return id, err
+		}
+	}
+	return "", nil
+}
+
+// emailMatch is a plan.Known that names the NetSuite customer found for the
+// invoice's customer's email (customers.mode: match_email).
+type emailMatch struct{ email, id string }
+
+func (emailMatch) Has(string) bool { return false }
+
+func (m emailMatch) CustomerByEmail(email string) (string, bool) {
+	if email == m.email {
+		return m.id, true
+	}
+	return "", false
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// errNoSecret is returned by New without a signing secret.
+var errNoSecret = errors.New("webhook: no signing secret (webhook.secret, whsec_…)")
