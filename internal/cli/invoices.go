@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +19,7 @@ import (
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/plan"
 	"github.com/nsrecon/nsrecon/internal/push"
+	"github.com/nsrecon/nsrecon/internal/report"
 	"github.com/nsrecon/nsrecon/internal/webhook"
 )
 
@@ -208,13 +208,15 @@ func writeInvoiceReport(w io.Writer, results []webhook.Result, format string) er
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"invoices": results, "totals": totals})
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "INVOICE\tNUMBER\tCUSTOMER\tSTATUS\tNETSUITE ID\tPUSHED\tSKIPPED")
+	t := report.NewTable(w)
+	t.Header("Invoice", "Number", "Customer", "Status", "Internal ID", "Pushed", "Skipped")
 	for _, r := range results {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%d\n", r.Invoice, dash(r.Number), dash(r.Customer), r.Status,
-			dash(r.NetSuiteID), r.Pushed, r.Skipped)
+		if err := t.Append(r.Invoice, dash(r.Number), dash(r.Customer), r.Status,
+			dash(r.NetSuiteID), fmt.Sprint(r.Pushed), fmt.Sprint(r.Skipped)); err != nil {
+			return err
+		}
 	}
-	if err := tw.Flush(); err != nil {
+	if err := t.Render(); err != nil {
 		return err
 	}
 	for _, r := range results {
