@@ -91,18 +91,3 @@ func (b *builder) buildInvoice(inv *payout.Invoice) {
 	}
 	b.invoice(inv.ID, cust, inv.ID)
 }
-
-// validateRefs is the reference check of validate, which an invoice plan
-// needs without the payout sums.
-func (b *builder) validateRefs() {
-	seen := make(map[string]bool, len(b.plan.Records))
-	for _, r := range b.plan.Records {
-		for _, d := range r.Deps {
-			if !seen[d] && !b.known.Has(d) {
-				b.problem(CodeUnresolvedRef, r.Source, "",
-					"%s %s references %s, which is neither planned before it nor in NetSuite", r.Type, r.ExternalID, d)
-			}
-		}
-		seen[r.ExternalID] = true
-	}
-}

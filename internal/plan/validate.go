@@ -40,6 +40,12 @@ func (b *builder) validate() {
 			"planned deposit for %s totals %s %s, payout is %s %s",
 			po.ID, money.Format(b.plan.DepositTotal, b.cur), ccy, money.Format(po.Amount, b.cur), ccy)
 	}
+	b.validateRefs()
+}
+
+// validateRefs checks that every nsrecon-made record a record references is
+// planned before it or already exists. Invoice plans need only this check.
+func (b *builder) validateRefs() {
 	seen := make(map[string]bool, len(b.plan.Records))
 	for _, r := range b.plan.Records {
 		for _, d := range r.Deps {
