@@ -29,7 +29,7 @@ func FuzzBuild(f *testing.F) {
 			Lines: []payout.InvoiceLine{{Amount: 5000, Quantity: 1, Price: payout.Price{ID: "price_1"}}}}
 		var charges []string
 		for i := 0; r.more() && i < 40; i++ {
-			op := r.next() % 9
+			op := r.next() % 10
 			amt := int64(r.next())*int64(r.next()+1) + 1
 			switch op {
 			case 0, 1: // charge
@@ -81,6 +81,14 @@ func FuzzBuild(f *testing.F) {
 				}
 			case 8: // missing objects
 				b.bt("charge", "charge", "ch_missing", amt, 0)
+			case 9: // a failed payout's funds return with its transactions carried in
+				id := fmt.Sprintf("ch_f%d", i)
+				b.s.Charges[id] = &payout.Charge{ID: id, Amount: amt, Currency: cur, Customer: "cus_1"}
+				fail := b.bt("payout_reversal", "payout_failure", fmt.Sprintf("po_f%d", i), amt-amt/30, 0)
+				net := amt - amt/30 + int64(r.next()%2) // sometimes inconsistent
+				b.s.Transactions = append(b.s.Transactions, payout.BalanceTransaction{
+					ID: "txn_c" + id, Amount: net + amt/30, Fee: amt / 30, Net: net, Currency: cur,
+					Type: "charge", ReportingCategory: "charge", Source: id, Via: fail.ID})
 			}
 		}
 		snap := b.finish()
@@ -88,7 +96,7 @@ func FuzzBuild(f *testing.F) {
 
 		var sum int64
 		for _, bt := range snap.Transactions {
-			if bt.Type != "payout" {
+			if bt.Type != "payout" && bt.Via == "" {
 				sum += bt.Net
 			}
 		}
