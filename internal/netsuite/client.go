@@ -501,6 +501,12 @@ func (c *Client) Upsert(ctx context.Context, recordType, externalID string, body
 		return "", err
 	}
 	r := &request{method: http.MethodPut, path: recordPath(recordType, "eid:"+externalID), body: b, replaySafe: true}
+	if rs := replaceSublists(recordType); rs != "" {
+		// An upsert of an existing record is an update, and NetSuite adds
+		// the lines of unkeyed sublists to those already there: a retry
+		// after a lost response would double an invoice or a deposit.
+		r.query = url.Values{"replace": {rs}}
+	}
 	resp, err := c.do(ctx, r)
 	if err != nil {
 		return "", err
@@ -509,6 +515,18 @@ func (c *Client) Upsert(ctx context.Context, recordType, externalID string, body
 		return id, nil
 	}
 	return c.FindByExternalID(ctx, recordType, externalID)
+}
+
+// replaceSublists names, per record type, the sublists an upsert replaces
+// rather than adds to.
+func replaceSublists(recordType string) string {
+	switch recordType {
+	case TypeInvoice, TypeCreditMemo:
+		return "item"
+	case TypeDeposit:
+		return "payment,other,cashback"
+	}
+	return ""
 }
 
 // withoutExternalID drops a top-level "externalId" that matches the URL's

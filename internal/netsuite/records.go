@@ -245,6 +245,7 @@ type CustomerPayment struct {
 	Currency     *Ref       `json:"currency,omitempty"`
 	ExchangeRate string     `json:"exchangeRate,omitempty"`
 	UndepFunds   bool       `json:"undepFunds"`
+	AutoApply    *bool      `json:"autoApply,omitempty"`
 	Memo         string     `json:"memo"`
 	Apply        *ApplyList `json:"apply,omitempty"`
 	Classification
@@ -262,6 +263,7 @@ type CreditMemo struct {
 	TranDate   string     `json:"tranDate"`
 	Memo       string     `json:"memo"`
 	Currency   *Ref       `json:"currency,omitempty"`
+	AutoApply  *bool      `json:"autoApply,omitempty"`
 	Item       ItemList   `json:"item"`
 	Apply      *ApplyList `json:"apply,omitempty"`
 	Classification

@@ -49,21 +49,15 @@ func fmtDec(r *big.Rat) string {
 	return r.FloatString(12)
 }
 
-// roundHalfEven rounds r to places decimals, ties to even (banker's
-// rounding), exactly.
-func roundHalfEven(r *big.Rat, places int) *big.Rat {
+// roundHalfAway rounds r to places decimals, ties away from zero, exactly:
+// the rounding the planner assumes NetSuite applies to converted amounts.
+func roundHalfAway(r *big.Rat, places int) *big.Rat {
 	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(places)), nil)
 	x := new(big.Rat).Mul(r, new(big.Rat).SetInt(scale))
 	num, den := new(big.Int).Abs(x.Num()), x.Denom()
 	q, rem := new(big.Int).QuoRem(num, den, new(big.Int))
-	twice := new(big.Int).Lsh(rem, 1)
-	switch twice.Cmp(den) {
-	case 1:
+	if new(big.Int).Lsh(rem, 1).Cmp(den) >= 0 {
 		q.Add(q, big.NewInt(1))
-	case 0:
-		if q.Bit(0) == 1 {
-			q.Add(q, big.NewInt(1))
-		}
 	}
 	if x.Sign() < 0 {
 		q.Neg(q)

@@ -12,14 +12,14 @@ import (
 
 func TestRoundHalfEvenAndFormat(t *testing.T) {
 	for in, want := range map[string]string{
-		"21.657166": "21.66", "0.125": "0.12", "0.135": "0.14", "-0.125": "-0.12",
-		"-2.5051": "-2.51", "1": "1", "0.005": "0", "0.015": "0.02", "123456789012345.675": "123456789012345.68",
+		"21.657166": "21.66", "0.125": "0.13", "0.135": "0.14", "-0.125": "-0.13",
+		"-2.5051": "-2.51", "1": "1", "0.005": "0.01", "0.015": "0.02", "123456789012345.675": "123456789012345.68",
 	} {
 		r, ok := new(big.Rat).SetString(in)
 		if !ok {
 			t.Fatal(in)
 		}
-		if got := fmtDec(roundHalfEven(r, 2)); got != want {
+		if got := fmtDec(roundHalfAway(r, 2)); got != want {
 			t.Errorf("round(%s) = %s, want %s", in, got, want)
 		}
 	}

@@ -170,6 +170,32 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, typ string) *api
 	return nil
 }
 
+// unkeyedSublists are the sublists whose lines NetSuite cannot match to
+// existing ones: an update adds the sent lines to those already there
+// unless the request names the sublist in ?replace=.
+var unkeyedSublists = []string{"item", "other", "cashback"}
+
+// mergeUnkeyedSublists makes an upsert of an existing record behave as
+// NetSuite's update does: lines of unkeyed sublists not listed in replace
+// are appended to the stored ones (a client that forgets replace= doubles
+// its lines, and the fake's checks then see it).
+func mergeUnkeyedSublists(body, stored map[string]any, replace string) {
+	replaced := map[string]bool{}
+	for _, s := range strings.Split(replace, ",") {
+		replaced[strings.TrimSpace(s)] = true
+	}
+	for _, name := range unkeyedSublists {
+		sent, ok := body[name].(map[string]any)
+		if !ok || replaced[name] {
+			continue
+		}
+		old, _ := stored[name].(map[string]any)
+		oldItems, _ := old["items"].([]any)
+		newItems, _ := sent["items"].([]any)
+		sent["items"] = append(append([]any{}, deepCopy(oldItems).([]any)...), newItems...)
+	}
+}
+
 func duplicate(typ, eid string) *apiError {
 	return badRequest("DUP_RCRD", "externalId",
 		"A %s record with external ID %s already exists. This record already exists.", typ, eid)
@@ -198,6 +224,7 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request, typ, id string) 
 	selfID := ""
 	if existing != nil {
 		selfID = existing.id
+		mergeUnkeyedSublists(body, existing.fields, r.URL.Query().Get("replace"))
 	}
 	rec, e := s.newRecord(typ, body, selfID)
 	if e != nil {
@@ -670,7 +697,7 @@ func (s *Server) checkApply(rec *record, selfID string, limit *big.Rat) *apiErro
 // sent. selfID is the deposit being replaced, whose lines do not count as
 // "already deposited". Callers hold s.mu.
 //
-// A transaction with an exchangeRate is converted and rounded half-even to
+// A transaction with an exchangeRate is converted and rounded half away from zero (as the planner assumes NetSuite does) to
 // 2 decimals. That is the fake's approximation: NetSuite converts with the
 // deposit currency's precision and its own rounding.
 func (s *Server) depositTotalChecked(f map[string]any, selfID string) (*big.Rat, *apiError) {
@@ -725,7 +752,7 @@ func (s *Server) depositTotalChecked(f map[string]any, selfID string) (*big.Rat,
 			return nil, badRequest("INVALID_KEY_OR_REF", p+".id", "Transaction %s is already deposited by deposit %s.", id, other)
 		}
 		if rate, ok := parseDec(txn.fields["exchangeRate"]); ok {
-			amt = roundHalfEven(new(big.Rat).Mul(amt, rate), 2)
+			amt = roundHalfAway(new(big.Rat).Mul(amt, rate), 2)
 		}
 		total.Add(total, amt)
 	}

@@ -1,0 +1,48 @@
+package netsuite_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/netsuite/nsfake"
+)
+
+// An upsert of an existing invoice must replace its lines, not add to them:
+// NetSuite appends unkeyed sublist lines on update unless ?replace= names
+// the sublist, and the fake does the same (TestUpsertWithoutReplaceAppends
+// in nsfake), so this fails if the client stops sending replace=.
+func TestUpsertReplacesLines(t *testing.T) {
+	fake := nsfake.New(nsfake.Options{AccountID: "123_SB1", ConsumerKey: "ck", ConsumerSecret: "cs", TokenID: "ti", TokenSecret: "ts"})
+	fake.Preload("serviceSaleItem", "7", map[string]any{"itemId": "Seat"})
+	hs := httptest.NewServer(fake)
+	defer hs.Close()
+	c, err := netsuite.New(netsuite.Config{AccountID: "123_SB1", BaseURL: hs.URL,
+		Auth: netsuite.AuthConfig{ConsumerKey: "ck", ConsumerSecret: "cs", TokenID: "ti", TokenSecret: "ts"}}, hs.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	cust, err := c.Create(ctx, netsuite.TypeCustomer, &netsuite.Customer{ExternalID: "c1", CompanyName: "Acme", Email: "a@acme.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := &netsuite.Invoice{Entity: netsuite.Ref{ID: cust}, TranDate: "2026-11-02", Memo: "m",
+		Item: netsuite.ItemList{Items: []netsuite.ItemLine{{Item: netsuite.Ref{ID: "7"}, Quantity: 1, Amount: netsuite.Amount{Minor: 1000, Currency: "usd"}}}}}
+	for range 3 { // e.g. a retry after a lost response, and a re-run without the ledger
+		if _, err := c.Upsert(ctx, netsuite.TypeInvoice, "in_1", inv); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lines := func() int {
+		recs := fake.Records("invoice")
+		item, _ := recs[0].Fields["item"].(map[string]any)
+		items, _ := item["items"].([]any)
+		return len(items)
+	}
+	if n := lines(); n != 1 {
+		t.Fatalf("after 3 upserts the invoice has %d lines, want 1", n)
+	}
+
+}
