@@ -89,7 +89,7 @@ func expanded(object string) bool { return object != "" }
 
 func toCharge(c *stripe.Charge) *Charge {
 	out := &Charge{
-		ID: c.ID, Amount: c.Amount, AmountRefunded: c.AmountRefunded, Currency: string(c.Currency),
+		ID: c.ID, Amount: c.Amount, AmountRefunded: c.AmountRefunded, AmountCaptured: c.AmountCaptured, Currency: string(c.Currency),
 		Description: c.Description, Created: unixTime(c.Created), ReceiptEmail: c.ReceiptEmail,
 		Metadata: c.Metadata, ApplicationFeeAmount: c.ApplicationFeeAmount,
 	}
@@ -167,6 +167,11 @@ func toInvoice(inv *stripe.Invoice, lines []*stripe.InvoiceLineItem) *Invoice {
 		if d.Discount != nil {
 			disc.ID = d.Discount.ID
 			if c := d.Discount.Coupon; c != nil {
+				// The coupon is the reusable thing (one NetSuite discount
+				// item); the discount is one customer's use of it.
+				if c.ID != "" {
+					disc.ID = c.ID
+				}
 				disc.Name = c.Name
 				if disc.Name == "" {
 					disc.Name = c.ID

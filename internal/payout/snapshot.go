@@ -77,6 +77,7 @@ type Charge struct {
 	ID             string            `json:"id"`
 	Amount         int64             `json:"amount"`
 	AmountRefunded int64             `json:"amount_refunded"`
+	AmountCaptured int64             `json:"amount_captured,omitempty"` // less than Amount for a partial capture
 	Currency       string            `json:"currency"`
 	Customer       string            `json:"customer,omitempty"`
 	Invoice        string            `json:"invoice,omitempty"`

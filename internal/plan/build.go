@@ -50,6 +50,7 @@ var lineCategories = map[string]bool{
 	"issuing_authorization_release": true,
 	"issuing_transaction":           true,
 	"issuing_dispute":               true,
+	"refund_failure":                true,
 }
 
 // Build maps one payout snapshot to its plan and validates it. known tells
@@ -124,10 +125,25 @@ func (b *builder) build() {
 			"payout %s takes %s %s from the bank: NetSuite deposits cannot be negative",
 			po.ID, money.Format(-po.Amount, b.cur), strings.ToUpper(b.cur))
 	}
+	// A failed payout's own transactions are planned here only if nsrecon
+	// never deposited that payout. If it did (the payout failed after it was
+	// paid and reconciled), its payments are already in that deposit: the
+	// returned funds are a plain payout_reversal line instead.
 	b.carried = map[string]int64{}
 	for _, bt := range b.snap.Transactions {
-		if bt.Via != "" {
-			b.carried[bt.Via] += bt.Net
+		if bt.Type != "payout_failure" && bt.Type != "payout_cancel" {
+			continue
+		}
+		if b.known.Has(ExternalID(bt.Source)) {
+			b.plan.Notes = append(b.plan.Notes, fmt.Sprintf(
+				"payout %s failed after nsrecon deposited it (%s): its returned funds are a line to accounts.categories.payout_reversal; map that to the bank account so the undelivered deposit is offset",
+				bt.Source, ExternalID(bt.Source)))
+			continue
+		}
+		for _, c := range b.snap.Transactions {
+			if c.Via == bt.ID {
+				b.carried[bt.ID] += c.Net
+			}
 		}
 	}
 
@@ -157,7 +173,12 @@ func (b *builder) txn(bt *payout.BalanceTransaction) {
 	if b.isOwnPayoutTxn(bt) {
 		return
 	}
-	if carried, ok := b.carried[bt.ID]; ok {
+	if bt.Via != "" {
+		if _, expanded := b.carried[bt.Via]; !expanded {
+			return // its payout was deposited already; see build
+		}
+	}
+	if carried, ok := b.carried[bt.ID]; ok && b.hasCarried(bt.ID) {
 		// The failed payout's own transactions are planned one by one in
 		// this deposit instead of this lump sum; they must add up to it.
 		if carried != bt.Net {
@@ -197,7 +218,9 @@ func (b *builder) txn(bt *payout.BalanceTransaction) {
 		// be in this payout; Stripe reports failures as payout_reversal.
 		b.problem(CodeUnsupported, bt.ID, "report this payout to the nsrecon maintainers",
 			"balance transaction %s has category payout but belongs to %s, not %s", bt.ID, bt.Source, b.snap.Payout.ID)
-	case lineCategories[cat]:
+	case lineCategories[cat] || b.s.Categories[cat] != "":
+		// A category newer than this list becomes a line too once the user
+		// maps it: they decided where it posts.
 		b.lineTxn(bt, "accounts.categories."+cat, b.s.Categories[cat])
 	case cat == "":
 		b.problem(CodeMissingField, bt.ID, "",
@@ -223,7 +246,13 @@ func (b *builder) charge(bt *payout.BalanceTransaction) {
 		return
 	}
 	ccy := strings.ToLower(ch.Currency)
+	if !b.currencyMapped(ccy, bt.ID) {
+		return
+	}
 	paid := ch.Amount
+	if ch.AmountCaptured > 0 && ch.AmountCaptured < paid {
+		paid = ch.AmountCaptured // a partial capture: the rest was never taken
+	}
 	if ccy == b.cur {
 		// What settled is what the customer paid (partial captures settle less).
 		paid = bt.Amount
@@ -236,17 +265,18 @@ func (b *builder) charge(bt *payout.BalanceTransaction) {
 		Currency:       b.currency(ccy),
 		ExchangeRate:   bt.ExchangeRate,
 		UndepFunds:     true,
+		AutoApply:      new(bool), // never let NetSuite apply it to another open invoice
 		Memo:           fmt.Sprintf("Stripe charge %s (%s)", ch.ID, bt.ID),
 		Classification: b.classification(),
 	}
 	if ch.Invoice != "" {
-		inv, ok := b.invoice(ch.Invoice, cust, bt.ID)
+		invExt, invTotal, ok := b.invoiceRef(ch.Invoice, cust, bt.ID)
 		if !ok {
 			return
 		}
-		apply := min(paid, inv.Item.Total())
+		apply := min(paid, invTotal)
 		pay.Apply = &netsuite.ApplyList{Items: []netsuite.ApplyLine{{
-			Doc: netsuite.Ref{ExternalID: inv.ExternalID}, Apply: true,
+			Doc: netsuite.Ref{ExternalID: invExt}, Apply: true,
 			Amount: netsuite.Amount{Minor: apply, Currency: ccy},
 		}}}
 		pay.Memo = fmt.Sprintf("Stripe charge %s for invoice %s (%s)", ch.ID, ch.Invoice, bt.ID)
@@ -301,6 +331,9 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, kind string) {
 		return
 	}
 	ccy := strings.ToLower(ch.Currency)
+	if !b.currencyMapped(ccy, bt.ID) {
+		return
+	}
 	if ccy == b.cur {
 		amount = -bt.Amount
 	}
@@ -357,6 +390,7 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, kind string) {
 			Entity:     cust,
 			TranDate:   date(bt.Created),
 			Memo:       fmt.Sprintf("Stripe %s %s of invoice %s (%s)", kind, id, ch.Invoice, bt.ID),
+			AutoApply:  new(bool), // the customer refund below consumes it
 			Currency:   b.currency(ccy),
 			Item: netsuite.ItemList{Items: []netsuite.ItemLine{{
 				Item:        b.item("items.refund", b.s.RefundItem, bt.ID),
@@ -381,6 +415,17 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, kind string) {
 	b.fees(bt, id, feeAcct, feeKey)
 }
 
+// hasCarried reports whether the reader brought the failed payout's
+// transactions for this failure (it cannot for a manual payout).
+func (b *builder) hasCarried(failureID string) bool {
+	for i := range b.snap.Transactions {
+		if b.snap.Transactions[i].Via == failureID {
+			return true
+		}
+	}
+	return false
+}
+
 // lineTxn adds a transaction that is not a customer transaction as deposit
 // lines: its amount to the mapped account, its fee as fees.
 func (b *builder) lineTxn(bt *payout.BalanceTransaction, key, account string) {
@@ -392,6 +437,11 @@ func (b *builder) lineTxn(bt *payout.BalanceTransaction, key, account string) {
 		memo += " (" + bt.Source + ")"
 	}
 	b.line(bt.Amount, key, account, bt.ID, memo)
+	if bt.ReportingCategory == catDisputeReversal && b.s.DisputeFees != "" {
+		// A refunded dispute fee goes back where the fee went.
+		b.fees(bt, bt.ID, b.s.DisputeFees, "accounts.dispute_fees")
+		return
+	}
 	b.fees(bt, bt.ID, b.s.StripeFees, "accounts.stripe_fees")
 }
 
@@ -507,7 +557,9 @@ func (b *builder) customer(ch *payout.Charge, object string) (netsuite.Ref, bool
 			}
 		}
 	}
-	if b.planned(extID) {
+	if b.planned(extID) || b.known.Has(extID) {
+		// Made by this plan or an earlier payout: not validated or sent
+		// again (a customer deleted in Stripe since still exists here).
 		return netsuite.Ref{ExternalID: extID}, true
 	}
 	if name == "" {
@@ -551,6 +603,21 @@ func (b *builder) customer(ch *payout.Charge, object string) (netsuite.Ref, bool
 	}
 	b.add(Record{Type: netsuite.TypeCustomer, ExternalID: extID, Source: source, Body: c})
 	return netsuite.Ref{ExternalID: extID}, true
+}
+
+// invoiceRef returns the external ID and total of the NetSuite invoice for
+// a Stripe invoice: planned here, or already in NetSuite (synced in real
+// time, or by an earlier payout), in which case it is not sent again.
+func (b *builder) invoiceRef(id string, cust netsuite.Ref, object string) (string, int64, bool) {
+	extID := ExternalID(id)
+	if in := b.snap.Invoices[id]; in != nil && !b.planned(extID) && b.known.Has(extID) {
+		return extID, in.Total, true
+	}
+	inv, ok := b.invoice(id, cust, object)
+	if !ok {
+		return "", 0, false
+	}
+	return inv.ExternalID, inv.Item.Total(), true
 }
 
 // invoice plans the NetSuite invoice for a Stripe invoice (and the items its
@@ -604,7 +671,13 @@ func (b *builder) invoice(id string, cust netsuite.Ref, object string) (*netsuit
 			Description: "Stripe discount " + firstNonEmpty(d.Name, d.ID),
 		})
 	}
-	if in.Tax != 0 {
+	var gross int64
+	for _, l := range lines {
+		gross += l.Amount.Minor
+	}
+	// Tax-inclusive prices already hold the tax in the line amounts (the
+	// total is lines − discounts); only exclusive tax is a line of its own.
+	if in.Tax != 0 && gross != in.Total {
 		lines = append(lines, netsuite.ItemLine{
 			Item:        b.item("items.tax", b.s.TaxItem, in.ID),
 			Quantity:    1,
@@ -654,13 +727,13 @@ func (b *builder) priceItem(l payout.InvoiceLine, invoice string) netsuite.Ref {
 		name = truncate(name, 60-len(l.Price.ID)-3) + " (" + l.Price.ID + ")"
 	}
 	extID := ExternalID(key)
-	if !b.planned(extID) {
+	if !b.planned(extID) && !b.known.Has(extID) {
 		it := &netsuite.ServiceSaleItem{
 			ExternalID:    extID,
 			ItemID:        name,
 			DisplayName:   name,
 			SalesDesc:     "Stripe " + key,
-			IncomeAccount: b.accountPtr("items.income_account", b.s.ItemIncome, invoice),
+			IncomeAccount: refPtr(b.account("items.income_account", b.s.ItemIncome, invoice)),
 			Subsidiary:    b.subsidiaryList(),
 		}
 		b.add(Record{Type: netsuite.TypeServiceSaleItem, ExternalID: extID, Source: key, Body: it})
@@ -670,13 +743,13 @@ func (b *builder) priceItem(l payout.InvoiceLine, invoice string) netsuite.Ref {
 
 func (b *builder) discountItem(d payout.Discount, invoice string) netsuite.Ref {
 	extID := ExternalID(d.ID)
-	if !b.planned(extID) {
+	if !b.planned(extID) && !b.known.Has(extID) {
 		name := truncate(firstNonEmpty(d.Name, "Stripe discount"), 60-len(d.ID)-3) + " (" + d.ID + ")"
 		it := &netsuite.DiscountItem{
 			ExternalID:  extID,
 			ItemID:      name,
 			Description: "Stripe discount " + d.ID,
-			Account:     b.accountPtr("items.discount_account", b.s.DiscountAcct, invoice),
+			Account:     refPtr(b.account("items.discount_account", b.s.DiscountAcct, invoice)),
 			Subsidiary:  b.subsidiaryList(),
 		}
 		b.add(Record{Type: netsuite.TypeDiscountItem, ExternalID: extID, Source: d.ID, Body: it})
@@ -743,12 +816,15 @@ func (b *builder) missing(key, object string) {
 func (b *builder) account(key, id, object string) netsuite.Ref { return b.ref(key, id, object) }
 func (b *builder) item(key, id, object string) netsuite.Ref    { return b.ref(key, id, object) }
 
-// accountPtr is for optional references: unset means "not sent".
-func (b *builder) accountPtr(_ string, id, _ string) *netsuite.Ref {
-	if id == "" {
-		return nil
+// currencyMapped checks that a transaction in a currency other than the
+// payout's can say so to NetSuite: without a currency, NetSuite books the
+// amount in the customer's currency and the deposit no longer adds up.
+func (b *builder) currencyMapped(ccy, object string) bool {
+	if ccy == b.cur || b.s.Currencies[ccy] != "" {
+		return true
 	}
-	return &netsuite.Ref{ID: id}
+	b.missing("currencies."+ccy, object)
+	return false
 }
 
 func refPtr(r netsuite.Ref) *netsuite.Ref { return &r }

@@ -27,6 +27,9 @@ func settings() Settings {
 		Categories:       map[string]string{"other_adjustment": "310", "dispute_reversal": "311"},
 		RefundItem:       "400",
 		TaxItem:          "401",
+		ItemIncome:       "500",
+		DiscountAcct:     "501",
+		Currencies:       map[string]string{"eur": "2", "gbp": "3"},
 	}
 }
 
@@ -557,4 +560,107 @@ func TestIndividualAndCompanyCustomers(t *testing.T) {
 	if c := rec(t, p, "stripe_cus_1").Body.(*netsuite.Customer); !c.IsPerson || c.LastName != "Cher" {
 		t.Errorf("one-word individual = %+v", c)
 	}
+}
+
+// Review fixes: each case fails if its rule is reverted.
+func TestReviewedEdges(t *testing.T) {
+	t.Run("payout failed after it was deposited is not carried again", func(t *testing.T) {
+		b := newSnap("usd")
+		b.customer("cus_1", "Acme", "a@acme.test")
+		b.charge("ch_new", "cus_1", "", 5000, 175)
+		fail := b.bt("payout_reversal", "payout_failure", "po_f", 2910, 0)
+		b.s.Charges["ch_old"] = &payout.Charge{ID: "ch_old", Amount: 3000, Currency: "usd", Customer: "cus_1"}
+		b.s.Transactions = append(b.s.Transactions, payout.BalanceTransaction{ID: "txn_old", Amount: 3000, Fee: 90, Net: 2910,
+			Currency: "usd", Type: "charge", ReportingCategory: "charge", Source: "ch_old", Via: fail.ID})
+		s := settings()
+		s.Categories["payout_reversal"] = "200"
+		p := Build(b.finish(), s, KnownSet{"stripe_po_f": true, "stripe_ch_old": true, "stripe_cus_1": true})
+		mustReady(t, p)
+		dep := rec(t, p, "stripe_po_1").Body.(*netsuite.Deposit)
+		if len(dep.Payment.Items) != 1 || len(dep.Other.Items) != 1 || dep.Other.Items[0].Amount.Minor != 2910 || len(p.Notes) != 1 {
+			t.Errorf("deposit %+v notes %v: want the new payment and one payout_reversal line", dep, p.Notes)
+		}
+	})
+	t.Run("refund_failure and any mapped category are lines", func(t *testing.T) {
+		b := newSnap("usd")
+		b.customer("cus_1", "Acme", "a@acme.test")
+		b.charge("ch_1", "cus_1", "", 5000, 175)
+		b.bt("refund_failure", "refund_failure", "re_x", 1200, 0)
+		b.bt("brand_new_category", "adjustment", "", -300, 0)
+		s := settings()
+		s.Categories["refund_failure"], s.Categories["brand_new_category"] = "320", "321"
+		mustReady(t, Build(b.finish(), s, nil))
+	})
+	t.Run("known customer deleted in Stripe", func(t *testing.T) {
+		b := newSnap("usd")
+		b.customer("cus_1", "", "") // deleted: no name, no email
+		b.s.Charges["ch_old"] = &payout.Charge{ID: "ch_old", Amount: 3000, Currency: "usd", Customer: "cus_1"}
+		b.refund("re_1", "ch_old", 3000)
+		b.bt("other_adjustment", "adjustment", "", 9000, 0)
+		p := Build(b.finish(), settings(), KnownSet{"stripe_ch_old": true, "stripe_cus_1": true})
+		mustReady(t, p)
+		if p.Counts()[netsuite.TypeCustomer] != 0 {
+			t.Error("a known customer was planned again")
+		}
+	})
+	t.Run("foreign currency needs a currency mapping", func(t *testing.T) {
+		b := newSnap("usd")
+		b.customer("cus_1", "Acme", "a@acme.test")
+		b.s.Charges["ch_chf"] = &payout.Charge{ID: "ch_chf", Amount: 1000, Currency: "chf", Customer: "cus_1"}
+		b.bt("charge", "charge", "ch_chf", 1130, 60).ExchangeRate = "1.13"
+		p := Build(b.finish(), settings(), nil)
+		if !slices.Equal(codes(p), []string{CodeMissingMapping}) || !strings.Contains(p.Problems[0].Fix, "currencies.chf") {
+			t.Errorf("problems %+v", p.Problems)
+		}
+	})
+	t.Run("partial capture in a foreign currency", func(t *testing.T) {
+		b := newSnap("usd")
+		b.customer("cus_1", "Acme", "a@acme.test")
+		b.s.Charges["ch_eur"] = &payout.Charge{ID: "ch_eur", Amount: 10000, AmountCaptured: 5000, Currency: "eur", Customer: "cus_1"}
+		b.bt("charge", "charge", "ch_eur", 5429, 187).ExchangeRate = "1.0857"
+		p := Build(b.finish(), settings(), nil)
+		mustReady(t, p)
+		dep := rec(t, p, "stripe_po_1").Body.(*netsuite.Deposit)
+		if pay := rec(t, p, "stripe_ch_eur").Body.(*netsuite.CustomerPayment); pay.Payment.Minor != 5000 || len(dep.Other.Items)+len(dep.CashBack.Items) != 1 {
+			t.Errorf("payment %d, deposit %+v: want 50.00 EUR and only the fee line", pay.Payment.Minor, dep)
+		}
+	})
+	t.Run("tax-inclusive invoice", func(t *testing.T) {
+		b := newSnap("usd")
+		b.customer("cus_1", "Acme", "a@acme.test")
+		b.s.Invoices["in_1"] = &payout.Invoice{ID: "in_1", Currency: "usd", Total: 12000, Tax: 2000,
+			Lines: []payout.InvoiceLine{{Amount: 12000, Quantity: 1, Price: payout.Price{ID: "price_a"}}}}
+		b.charge("ch_1", "cus_1", "in_1", 12000, 378)
+		p := Build(b.finish(), settings(), nil)
+		mustReady(t, p)
+		if inv := rec(t, p, "stripe_in_1").Body.(*netsuite.Invoice); len(inv.Item.Items) != 1 {
+			t.Errorf("tax-inclusive invoice got a separate tax line: %+v", inv.Item.Items)
+		}
+	})
+	t.Run("refunded dispute fee goes back to dispute fees", func(t *testing.T) {
+		b := newSnap("usd")
+		b.customer("cus_1", "Acme", "a@acme.test")
+		b.charge("ch_1", "cus_1", "", 10000, 320)
+		b.bt("dispute_reversal", "adjustment", "dp_1", 10000, -1500)
+		p := Build(b.finish(), settings(), nil)
+		mustReady(t, p)
+		dep := rec(t, p, "stripe_po_1").Body.(*netsuite.Deposit)
+		found := false
+		for _, o := range dep.Other.Items {
+			found = found || (o.Account.ID == "303" && o.Amount.Minor == 1500)
+		}
+		if !found {
+			t.Errorf("refunded dispute fee not credited to dispute fees: %+v", dep.Other.Items)
+		}
+	})
+	t.Run("standalone payments and credit memos do not auto-apply", func(t *testing.T) {
+		b := newSnap("usd")
+		b.customer("cus_1", "Acme", "a@acme.test")
+		b.charge("ch_1", "cus_1", "", 10000, 320)
+		p := Build(b.finish(), settings(), nil)
+		raw, _ := json.Marshal(rec(t, p, "stripe_ch_1").Body)
+		if !strings.Contains(string(raw), `"autoApply":false`) {
+			t.Errorf("payment JSON %s", raw)
+		}
+	})
 }

@@ -10,7 +10,8 @@ import (
 )
 
 func invoiceSettings() Settings {
-	return Settings{UndepositedFunds: "100", BankAccounts: map[string]string{"usd": "200"}, StripeFees: "300", TaxItem: "401"}
+	return Settings{UndepositedFunds: "100", BankAccounts: map[string]string{"usd": "200"}, StripeFees: "300", TaxItem: "401",
+		ItemIncome: "500", DiscountAcct: "501"}
 }
 
 func testInvoice() (*payout.Invoice, *payout.Customer) {

@@ -23,6 +23,8 @@ type Plan struct {
 	Records      []Record      `json:"records"`
 	DepositTotal int64         `json:"deposit_total"`
 	Problems     []Problem     `json:"problems,omitempty"`
+	// Notes are facts for a person that do not stop the payout.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Held reports whether validation found anything that stops the push.

@@ -16,7 +16,7 @@ func invoicePlan(qty int64) *plan.Plan {
 		Created: created, Subtotal: 1000 * qty, Total: 1000 * qty,
 		Lines: []payout.InvoiceLine{{ID: "il_1", Amount: 1000 * qty, Quantity: qty, Price: payout.Price{ID: "price_1", ProductName: "Seat"}}}}
 	cust := &payout.Customer{ID: "cus_1", Name: "Ada", Email: "ada@example.com"}
-	return plan.BuildInvoice(inv, cust, plan.Settings{}, nil)
+	return plan.BuildInvoice(inv, cust, plan.Settings{ItemIncome: acctFees, DiscountAcct: acctFees}, nil)
 }
 
 func TestPushInvoicePlan(t *testing.T) {

@@ -131,6 +131,10 @@ func outcome(rep *report.Report, err error) string {
 	}
 }
 
+// lookBackDays is how far before the last successful run's window end a
+// default run starts again.
+const lookBackDays = 3
+
 // window resolves the arrival-date window as whole UTC days.
 func (r *Runner) window(ctx context.Context, opts Options, now time.Time) (from, to time.Time, err error) {
 	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
@@ -148,11 +152,11 @@ func (r *Runner) window(ctx context.Context, opts Options, now time.Time) (from,
 			if err != nil {
 				return from, to, err
 			}
-			// The day of the last successful run is included again: a
-			// payout arriving later that day was not seen, and payouts
-			// already reconciled cost nothing.
+			// Look back a few days past the last successful run: a payout
+			// still in transit then, or arriving later that day, is caught
+			// now, and payouts already reconciled cost no NetSuite call.
 			if ok {
-				from = day(last.UTC())
+				from = day(last.UTC()).AddDate(0, 0, -lookBackDays)
 			}
 		}
 	}
@@ -245,6 +249,12 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 		if r.Progress != nil {
 			r.Progress(i+1, len(pos), po.ID)
 		}
+		if done, entry, err := r.alreadyReconciled(ctx, po); err != nil {
+			return err
+		} else if done {
+			rep.Payouts = append(rep.Payouts, entry)
+			continue
+		}
 		entry, err := r.one(ctx, opts, po, known)
 		if err != nil {
 			return err
@@ -252,6 +262,24 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 		rep.Payouts = append(rep.Payouts, entry)
 	}
 	return nil
+}
+
+// alreadyReconciled reports a payout an earlier run reconciled without
+// reading or planning it again: its deposit exists, re-planning could only
+// disagree with what NetSuite holds (a customer edited in Stripe since, a
+// mapping changed) and must never downgrade it.
+func (r *Runner) alreadyReconciled(ctx context.Context, po payout.Payout) (bool, report.Payout, error) {
+	if r.Ledger == nil {
+		return false, report.Payout{}, nil
+	}
+	st, ok, err := r.Ledger.Payout(ctx, po.ID)
+	if err != nil || !ok || st.Status != ledger.PayoutReconciled {
+		return false, report.Payout{}, err
+	}
+	entry := report.FromPlan(&plan.Plan{Payout: po, DepositTotal: po.Amount}, 0)
+	entry.Status, entry.DepositID = plan.StatusReconciled, st.DepositID
+	entry.Notes = append(entry.Notes, "reconciled by an earlier run (deposit "+st.DepositID+"); nothing to do")
+	return true, entry, nil
 }
 
 // one reconciles one payout. Errors that concern only this payout are
@@ -292,7 +320,7 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		r.OnPlan(pl)
 	}
 	entry := report.FromPlan(pl, countTxns(snap))
-	entry.Notes = append(entry.Notes, notes...)
+	entry.Notes = append(append(entry.Notes, notes...), pl.Notes...)
 	notPaid := po.Status != "paid"
 	if notPaid {
 		entry.Notes = append(entry.Notes, fmt.Sprintf("payout is %s: validated only, nothing is synced until it is paid", po.Status))

@@ -17,6 +17,7 @@ import (
 	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
+	"github.com/nsrecon/nsrecon/internal/plan"
 	"github.com/nsrecon/nsrecon/internal/push"
 	"github.com/nsrecon/nsrecon/internal/report"
 	"github.com/nsrecon/nsrecon/internal/sandbox"
@@ -79,6 +80,11 @@ func toInt(v any) (int64, bool) {
 // run reconciles [from, to] with a ledger at path.
 func (w *world) run(ledgerPath string, from, to time.Time) *report.Report {
 	w.t.Helper()
+	return w.runWith(ledgerPath, from, to, w.cfg.PlanSettings())
+}
+
+func (w *world) runWith(ledgerPath string, from, to time.Time, settings plan.Settings) *report.Report {
+	w.t.Helper()
 	l, err := ledger.Open(context.Background(), ledgerPath)
 	if err != nil {
 		w.t.Fatal(err)
@@ -89,7 +95,7 @@ func (w *world) run(ledgerPath string, from, to time.Time) *report.Report {
 		w.t.Fatal(err)
 	}
 	r := &Runner{Stripe: reader, Ledger: l, Push: push.New(w.ns, l, push.Options{}), Records: w.ns, Customers: w.ns}
-	rep, err := r.Run(context.Background(), Options{From: from, To: to, Settings: w.cfg.PlanSettings()})
+	rep, err := r.Run(context.Background(), Options{From: from, To: to, Settings: settings})
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -182,4 +188,30 @@ func TestFailedPayoutCarried(t *testing.T) {
 	if n := len(w.env.NetSuite.Records("customerPayment")); n != 5 {
 		t.Errorf("%d payments, want 5 (3 from the failed payout, 2 new)", n)
 	}
+}
+
+// A payout reconciled by an earlier run is not read, planned or changed
+// again, even when the config has changed since (here: its bank mapping is
+// gone, which would hold it if it were re-planned).
+func TestReconciledPayoutIsLeftAlone(t *testing.T) {
+	w := newWorld(t, "plain_charges")
+	path := filepath.Join(t.TempDir(), "l.db")
+	if got := statuses(w.run(path, w.days[0], w.days[0])); got != "reconciled" {
+		t.Fatalf("first run: %s", got)
+	}
+	s := w.cfg.PlanSettings()
+	s.BankAccounts = nil
+	rep := w.runWith(path, w.days[0], w.days[0], s)
+	if p := rep.Payouts[0]; p.Status != "reconciled" || p.Pushed != 0 || len(p.Notes) != 1 || p.DepositID == "" {
+		t.Fatalf("second run: %+v", p)
+	}
+	l, err := ledger.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if st, _, _ := l.Payout(context.Background(), rep.Payouts[0].ID); st.Status != ledger.PayoutReconciled {
+		t.Errorf("ledger status %s after the second run", st.Status)
+	}
+	w.checkBooks(1)
 }

@@ -34,8 +34,11 @@ var (
 		"300": "Stripe Fees", "301": "Tax on Stripe Fees", "302": "Application Fees",
 		"303": "Dispute Fees", "304": "FX Rounding", "310": "Stripe Adjustments",
 		"311": "Disputes Won", "312": "Stripe Balance Movements",
+		"313": "Sales Income", "314": "Discounts Given",
 	}
 	items = map[string]string{"400": "Stripe Refund", "401": "Stripe Tax", "402": "Stripe Sales"}
+	// NetSuite currency internal IDs (1 is the base currency).
+	currencies = map[string]string{"1": "USD", "2": "EUR", "3": "GBP", "4": "JPY", "5": "KWD"}
 )
 
 // Options tune the fake NetSuite.
@@ -91,6 +94,9 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	})
 	for id, name := range accounts {
 		e.NetSuite.Preload("account", id, map[string]any{"acctName": name})
+	}
+	for id, code := range currencies {
+		e.NetSuite.Preload("currency", id, map[string]any{"symbol": code})
 	}
 	for id, name := range items {
 		e.NetSuite.Preload("serviceSaleItem", id, map[string]any{"itemId": name})
@@ -168,6 +174,14 @@ accounts:
 items:
   refund: "400"
   tax: "401"
+  income_account: "313"
+  discount_account: "314"
+currencies:
+  usd: "1"
+  eur: "2"
+  gbp: "3"
+  jpy: "4"
+  kwd: "5"
 customers:
   mode: create
 `, StripeKey, stripeURL, AccountID, netsuiteURL, ConsumerKey, ConsumerSecret, TokenID, TokenSecret, strings.Join(cats, "\n"))
