@@ -96,7 +96,7 @@ func Main(ctx context.Context, args []string, f *Factory) int {
 	case errors.As(err, &cfgErr):
 		code, hint = ExitUsage, "fix the config keys above (nsrecon config check shows them all)"
 	case errors.Is(err, context.Canceled):
-		code = ExitInterrupted
+		code, hint = ExitInterrupted, "run the same command again to finish: the ledger is consistent and records already done are not sent twice"
 	case isFlagError(err):
 		code, hint = ExitUsage, "see nsrecon --help"
 	}
@@ -114,7 +114,8 @@ func isFlagError(err error) bool {
 	s := err.Error()
 	return strings.HasPrefix(s, "unknown flag") || strings.HasPrefix(s, "unknown command") ||
 		strings.HasPrefix(s, "unknown shorthand flag") || strings.Contains(s, "flag needs an argument") ||
-		strings.HasPrefix(s, "invalid argument") || strings.Contains(s, "accepts ") || strings.HasPrefix(s, "required flag")
+		strings.HasPrefix(s, "invalid argument") || strings.Contains(s, "accepts ") || strings.HasPrefix(s, "required flag") ||
+		strings.HasPrefix(s, "requires at least") || strings.HasPrefix(s, "requires exactly")
 }
 
 func (f *Factory) defaults() {
@@ -221,6 +222,16 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 // loadConfig reads the config file (if any), env and flags into a
 // validated Config.
 func (f *Factory) loadConfig() (*config.Config, error) {
+	return f.readConfig(config.Load)
+}
+
+// parseConfig is loadConfig without the business rules (mappings,
+// credentials), for commands that must work while those are incomplete.
+func (f *Factory) parseConfig() (*config.Config, error) {
+	return f.readConfig(config.Parse)
+}
+
+func (f *Factory) readConfig(load func(*viper.Viper, io.Reader) (*config.Config, error)) (*config.Config, error) {
 	var r io.Reader
 	if path := f.configFile(); path != "" {
 		fh, err := os.Open(path)
@@ -228,13 +239,16 @@ func (f *Factory) loadConfig() (*config.Config, error) {
 			return nil, usageErr(fmt.Errorf("config file: %w", err), "check --config / NSRECON_CONFIG")
 		}
 		defer fh.Close()
+		if st, err := fh.Stat(); err == nil && !st.Mode().IsRegular() {
+			return nil, usageErr(fmt.Errorf("config file %s is not a regular file", path), "pass the YAML file with --config")
+		}
 		if st, err := fh.Stat(); err == nil && runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 && f.log != nil {
 			f.log.Warn("the config file is readable by other users; if it holds secrets, restrict it",
 				"file", path, "mode", fmt.Sprintf("%04o", st.Mode().Perm()), "fix", "chmod 600 "+path)
 		}
 		r = fh
 	}
-	return config.Load(f.v, r)
+	return load(f.v, r)
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -31,7 +31,7 @@ func startFakes(t *testing.T, scenario string) (env *sandbox.Env, yaml string) {
 func run(t *testing.T, ctx context.Context, cfg string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	if cfg != "" {
-		if !strings.Contains(cfg, "\nledger:") {
+		if !strings.Contains("\n"+cfg, "\nledger:") {
 			cfg += "ledger:\n  path: " + filepath.Join(t.TempDir(), "ledger.db") + "\n"
 		}
 		path := filepath.Join(t.TempDir(), "nsrecon.yaml")
@@ -72,7 +72,13 @@ func TestExitCodes(t *testing.T) {
 		{"wrong Stripe key", nil, strings.Replace(plain, sandbox.StripeKey, "sk_test_wrong", 1), append([]string{"reconcile", "--dry-run"}, window...), ExitAuth, "stripe.api_key"},
 		{"wrong NetSuite secret", nil, strings.Replace(plain, sandbox.TokenSecret, "not-the-secret", 1), append([]string{"reconcile"}, window...), ExitAuth, "netsuite.auth"},
 		{"Stripe unreachable", nil, strings.Replace(plain, "api_base: \"http://127.0.0.1:", "api_base: \"http://127.0.0.1:1", 1), append([]string{"reconcile", "--dry-run"}, window...), ExitError, "stripe"},
-		{"interrupted", cancelled, plain, append([]string{"reconcile"}, window...), ExitInterrupted, ""},
+		{"interrupted", cancelled, plain, append([]string{"reconcile"}, window...), ExitInterrupted, "run the same command again"},
+		{"malformed YAML", nil, "accounts: [\n", []string{"config", "check"}, ExitUsage, "config file"},
+		{"config is a directory", nil, "", []string{"config", "show", "--config", os.TempDir()}, ExitUsage, "not a regular file"},
+		{"from after to", nil, "", []string{"reconcile", "--dry-run", "--from", "2024-03-10", "--to", "2024-03-01"}, ExitUsage, "swap the dates"},
+		{"missing argument", nil, "", []string{"invoices", "sync"}, ExitUsage, "requires at least"},
+		{"sandbox on a public address", nil, "", []string{"sandbox", "serve", "--netsuite-addr", "192.0.2.1:0"}, ExitUsage, "loopback only"},
+		{"cleartext Stripe URL", nil, strings.Replace(plain, "api_base: \"http://127.0.0.1:", "api_base: \"http://192.0.2.1:", 1), []string{"reconcile", "--dry-run"}, ExitUsage, "plain http://"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -133,5 +139,74 @@ func TestWarnsOnReadableConfig(t *testing.T) {
 	Main(context.Background(), []string{"config", "show", "--config", path}, &Factory{Stdout: &out, Stderr: &errb})
 	if strings.Contains(errb.String(), "chmod") {
 		t.Errorf("warning for a 0600 config: %q", errb.String())
+	}
+}
+
+func TestConfigCheckListsEverythingAtOnce(t *testing.T) {
+	t.Setenv("STRIPE_API_KEY", "")
+	code, _, errOut := run(t, context.Background(), "ledger:\n  path: /tmp/x.db\n", "config", "check")
+	for _, key := range []string{"accounts.undeposited_funds", "accounts.bank", "stripe.api_key", "netsuite.account_id", "netsuite.auth.token_secret"} {
+		if !strings.Contains(errOut, key) {
+			t.Errorf("config check did not list %s:\n%s", key, errOut)
+		}
+	}
+	if code != ExitUsage {
+		t.Errorf("exit %d, want 2", code)
+	}
+}
+
+// The ledger can be read, and the config shown, before the mappings are set.
+func TestLedgerCommandsNeedNoMappings(t *testing.T) {
+	_, cfg := startFakes(t, "plain_charges")
+	path := filepath.Join(t.TempDir(), "l.db")
+	if code, _, errOut := run(t, context.Background(), cfg+"ledger:\n  path: "+path+"\n", "reconcile", "--from", "2024-03-01"); code != ExitOK {
+		t.Fatalf("reconcile: %d %s", code, errOut)
+	}
+	bare := "ledger:\n  path: " + path + "\n"
+	for _, args := range [][]string{{"ledger", "runs"}, {"config", "show"}} {
+		if code, _, errOut := run(t, context.Background(), bare, args...); code != ExitOK {
+			t.Errorf("%v with an incomplete config: exit %d %s", args, code, errOut)
+		}
+	}
+}
+
+// A held payout fixed by hand is resolved once and not retried after.
+func TestLedgerResolve(t *testing.T) {
+	_, cfg := startFakes(t, "customer_no_email")
+	cfg += "ledger:\n  path: " + filepath.Join(t.TempDir(), "l.db") + "\n"
+	code, out, _ := run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01", "--format", "json")
+	if code != ExitHeld {
+		t.Fatalf("first run: exit %d", code)
+	}
+	id := out[strings.Index(out, `"id": "po_`)+7:]
+	id = id[:strings.Index(id, `"`)]
+	if code, _, errOut := run(t, context.Background(), cfg, "ledger", "resolve", id); code != ExitUsage || !strings.Contains(errOut, "--note") {
+		t.Errorf("resolve without a note: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, context.Background(), cfg, "ledger", "resolve", id, "--note", "entered by hand as deposit 4711"); code != ExitOK {
+		t.Fatalf("resolve: exit %d %s", code, errOut)
+	}
+	// No longer retried by default runs…
+	code, out, _ = run(t, context.Background(), cfg, "reconcile", "--format", "json")
+	if code != ExitOK || strings.Contains(out, id) {
+		t.Errorf("default run after resolve: exit %d\n%s", code, out)
+	}
+	// …and reported as resolved when its window is run again.
+	code, out, _ = run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01", "--format", "json")
+	if code != ExitOK || !strings.Contains(out, "reconciled by hand") {
+		t.Errorf("window run after resolve: exit %d\n%s", code, out)
+	}
+}
+
+// A run with --to in the future must not push the next default run's
+// window into the future.
+func TestFutureToDoesNotBreakLaterRuns(t *testing.T) {
+	_, cfg := startFakes(t, "plain_charges")
+	cfg += "ledger:\n  path: " + filepath.Join(t.TempDir(), "l.db") + "\n"
+	if code, _, errOut := run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01", "--to", "2999-01-01"); code != ExitOK {
+		t.Fatalf("first run: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, context.Background(), cfg, "reconcile"); code != ExitOK {
+		t.Errorf("default run after a future --to: exit %d %s", code, errOut)
 	}
 }

@@ -94,13 +94,54 @@ func newLedgerCmd(f *Factory) *cobra.Command {
 			return t.Render()
 		},
 	}
+	var note string
+	resolve := &cobra.Command{
+		Use:   "resolve po_… --note TEXT",
+		Short: "Record that a held or failed payout was reconciled by hand, so runs stop retrying it",
+		Long: `Record that a held or failed payout was reconciled by hand in NetSuite (a manual
+payout, or one finance fixed directly), so later runs report it as reconciled
+and stop retrying it. The note says what was done; it is kept in the ledger.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if strings.TrimSpace(note) == "" {
+				return usageErr(errors.New("--note is required: say what was done and where"), `nsrecon ledger resolve po_… --note "deposit 4711 entered by hand"`)
+			}
+			l, closeFn, err := f.openExistingLedger(cmd)
+			if err != nil {
+				return err
+			}
+			defer closeFn()
+			ctx := cmd.Context()
+			ps, ok, err := l.Payout(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return usageErr(fmt.Errorf("payout %s is not in the ledger %s", args[0], l.Path()), "only payouts a run has held or failed can be resolved")
+			}
+			if ps.Status == ledger.PayoutReconciled {
+				return usageErr(fmt.Errorf("payout %s is already reconciled", args[0]), "")
+			}
+			problems, err := json.Marshal([]report.Problem{{Code: "RESOLVED_BY_HAND", Object: args[0], Message: note}})
+			if err != nil {
+				return err
+			}
+			ps.Status, ps.Problems = ledger.PayoutReconciled, problems
+			if err := l.SetPayout(ctx, ps); err != nil {
+				return err
+			}
+			fmt.Fprintf(f.Stdout, "payout %s marked reconciled by hand\n", args[0])
+			return nil
+		},
+	}
+	resolve.Flags().StringVar(&note, "note", "", "what was done by hand (required)")
 	cmd.PersistentFlags().StringVar(&format, "format", "table", "output format: table or json")
-	cmd.AddCommand(runs, show)
+	cmd.AddCommand(runs, show, resolve)
 	return cmd
 }
 
 func (f *Factory) openExistingLedger(cmd *cobra.Command) (*ledger.Ledger, func(), error) {
-	cfg, err := f.loadConfig()
+	cfg, err := f.parseConfig() // reading the ledger needs no mappings or credentials
 	if err != nil {
 		return nil, nil, err
 	}
@@ -145,18 +186,22 @@ func newConfigCmd(f *Factory) *cobra.Command {
 		Short: "Validate the config (file, NSRECON_* env, flags) and list every problem",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := f.loadConfig()
+			cfg, err := f.parseConfig()
 			if err != nil {
 				return err
 			}
-			var problems []string
-			for _, check := range []func() error{cfg.ValidateStripe, cfg.ValidateForPush} {
-				if err := check(); err != nil {
-					problems = append(problems, err.Error())
+			// Every rule at once: what a dry run needs, what pushing needs.
+			all := &config.Error{}
+			for _, check := range []func() error{cfg.Validate, cfg.ValidateStripe, cfg.ValidateForPush} {
+				var ce *config.Error
+				if err := check(); errors.As(err, &ce) {
+					all.Problems = append(all.Problems, ce.Problems...)
+				} else if err != nil {
+					return err
 				}
 			}
-			if len(problems) > 0 {
-				return usageErr(errors.New(strings.Join(problems, "\n")), "set the keys above in the config file or NSRECON_* env")
+			if len(all.Problems) > 0 {
+				return all
 			}
 			fmt.Fprintln(f.Stdout, "config OK")
 			return nil
@@ -166,7 +211,7 @@ func newConfigCmd(f *Factory) *cobra.Command {
 		Short: "Print the effective config with secrets redacted",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := f.loadConfig()
+			cfg, err := f.parseConfig() // shows an incomplete config too: that is when it helps
 			if err != nil {
 				return err
 			}

@@ -97,6 +97,9 @@ func reconcileRun(ctx context.Context, f *Factory, opts *reconcileOptions) error
 	if err != nil {
 		return err
 	}
+	if !from.IsZero() && !to.IsZero() && from.After(to) {
+		return usageErr(fmt.Errorf("--from %s is after --to %s", opts.From, opts.To), "swap the dates")
+	}
 	if len(opts.Payouts) > 0 && (opts.From != "" || opts.To != "") {
 		return usageErr(errors.New("--payout and --from/--to cannot be combined"), "")
 	}
@@ -139,9 +142,10 @@ func reconcileRun(ctx context.Context, f *Factory, opts *reconcileOptions) error
 		}
 	}
 
+	retries := int64(cfg.Stripe.MaxRetries)
 	reader, err := payout.NewReader(payout.ReaderConfig{
 		APIKey: cfg.Stripe.APIKey.Reveal(), APIBase: cfg.Stripe.APIBase,
-		HTTPClient: f.HTTPClient, Logger: f.log,
+		HTTPClient: f.HTTPClient, Logger: f.log, NetworkRetries: &retries,
 	})
 	if err != nil {
 		return usageErr(err, "check stripe.api_base")
@@ -213,6 +217,10 @@ func openLedger(ctx context.Context, path string, dryRun bool) (*ledger.Ledger, 
 	if path == "" {
 		path = config.DefaultLedgerPath()
 	}
+	if path == "" {
+		return nil, nil, usageErr(errors.New("ledger.path is not set and there is no user config directory (is HOME unset?)"),
+			"set ledger.path (NSRECON_LEDGER_PATH or --ledger) to where the ledger lives")
+	}
 	if dryRun {
 		if _, err := os.Stat(path); err != nil {
 			return nil, func() {}, nil
@@ -240,10 +248,12 @@ func newNetSuiteClient(f *Factory, cfg *config.Config) (*netsuite.Client, error)
 		}
 		auth.PrivateKeyPEM = string(pem)
 	}
+	hc := *f.HTTPClient // netsuite.timeout bounds each request, not the run
+	hc.Timeout = cfg.NetSuite.Timeout
 	c, err := netsuite.New(netsuite.Config{
 		AccountID: cfg.NetSuite.AccountID, BaseURL: cfg.NetSuite.BaseURLOrDefault(),
 		Auth: auth, Concurrency: cfg.NetSuite.Concurrency, Logger: f.log,
-	}, f.HTTPClient)
+	}, &hc)
 	if err != nil {
 		return nil, usageErr(err, "check the netsuite.* config keys")
 	}
@@ -257,6 +267,8 @@ func classifyRunErr(err error) error {
 		return &exitError{ExitAuth, err, "check netsuite.auth.* (token-based auth: consumer key/secret, token ID/secret)"}
 	case payout.IsAuth(err):
 		return &exitError{ExitAuth, err, "check stripe.api_key (or STRIPE_API_KEY)"}
+	case errors.Is(err, reconcile.ErrNetSuiteUnreachable):
+		return &exitError{ExitError, err, "check netsuite.base_url and the network; nothing is lost, run again when NetSuite answers"}
 	}
 	return err
 }

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -34,6 +36,19 @@ below add latency and faults.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Logger = f.log
+			for flag, addr := range map[string]string{"--stripe-addr": opts.StripeAddr, "--netsuite-addr": opts.NetSuiteAddr} {
+				if host, _, err := net.SplitHostPort(addr); err != nil || !(host == "localhost" || net.ParseIP(host).IsLoopback()) {
+					return usageErr(fmt.Errorf("%s %q: the sandbox listens on loopback only", flag, addr), flag+" 127.0.0.1:0")
+				}
+			}
+			for flag, rate := range map[string]float64{"--rate-429": opts.Rate429, "--rate-5xx": opts.Rate5xx, "--rate-drop": opts.RateDrop} {
+				if rate < 0 || rate > 1 {
+					return usageErr(fmt.Errorf("%s %v: want a fraction between 0 and 1", flag, rate), "")
+				}
+			}
+			if opts.Latency < 0 || opts.Jitter < 0 {
+				return usageErr(errors.New("--latency and --jitter cannot be negative"), "")
+			}
 			env, err := sandbox.Start(cmd.Context(), opts.Options)
 			if err != nil {
 				return err

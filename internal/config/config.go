@@ -167,13 +167,15 @@ func (c *NetSuiteConfig) BaseURLOrDefault() string {
 	return "https://" + host + ".suitetalk.api.netsuite.com"
 }
 
-// DefaultLedgerPath is ledger.db in the user's config directory
-// (~/.config/nsrecon on Linux), or ./nsrecon-ledger.db when the system has
-// no such directory (e.g. HOME unset in a container).
+// DefaultLedgerPath is <user config dir>/nsrecon/ledger.db (~/.config/nsrecon
+// on Linux), or "" when there is no user config directory (HOME unset, as
+// under some cron setups): then ledger.path must be set.
 func DefaultLedgerPath() string {
 	dir, err := os.UserConfigDir()
 	if err != nil || dir == "" {
-		return "nsrecon-ledger.db"
+		// No silent ledger in whatever directory cron started in: the
+		// caller asks for ledger.path instead.
+		return ""
 	}
 	return filepath.Join(dir, "nsrecon", "ledger.db")
 }

@@ -87,9 +87,9 @@ func TestPrecedence(t *testing.T) {
 		{"netsuite.timeout", layer{"5s", "6s", "7s"}, 5 * time.Second, func(c *Config) any { return c.NetSuite.Timeout }},
 		{"netsuite.timeout", layer{"", "6s", "7s"}, 6 * time.Second, func(c *Config) any { return c.NetSuite.Timeout }},
 		{"netsuite.timeout", layer{"", "", "7s"}, 7 * time.Second, func(c *Config) any { return c.NetSuite.Timeout }},
-		{"stripe.api_base", layer{"http://flag", "http://env", "http://file"}, "http://flag", func(c *Config) any { return c.Stripe.APIBase }},
-		{"stripe.api_base", layer{"", "http://env", "http://file"}, "http://env", func(c *Config) any { return c.Stripe.APIBase }},
-		{"stripe.api_base", layer{"", "", "http://file"}, "http://file", func(c *Config) any { return c.Stripe.APIBase }},
+		{"stripe.api_base", layer{"https://flag.example", "https://env.example", "https://file.example"}, "https://flag.example", func(c *Config) any { return c.Stripe.APIBase }},
+		{"stripe.api_base", layer{"", "https://env.example", "https://file.example"}, "https://env.example", func(c *Config) any { return c.Stripe.APIBase }},
+		{"stripe.api_base", layer{"", "", "https://file.example"}, "https://file.example", func(c *Config) any { return c.Stripe.APIBase }},
 		{"stripe.api_base", layer{"", "", ""}, DefaultStripeAPIBase, func(c *Config) any { return c.Stripe.APIBase }},
 		{"webhook.all_invoices", layer{"", "true", "false"}, true, func(c *Config) any { return c.Webhook.AllInvoices }},
 		{"webhook.all_invoices", layer{"false", "true", "true"}, false, func(c *Config) any { return c.Webhook.AllInvoices }},
@@ -322,9 +322,40 @@ func TestMalformedYAML(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "line") {
 		t.Fatalf("want an error naming the line, got %v", err)
 	}
+	// A broken file is a configuration error (exit 2), named as such.
 	var ce *Error
-	if errors.As(err, &ce) {
-		t.Errorf("syntax errors are not field problems: %v", err)
+	if !errors.As(err, &ce) || ce.Problems[0].Key != "config file" {
+		t.Errorf("want a *config.Error for the config file, got %v", err)
+	}
+}
+
+func TestCleartextAndCredentialURLsRejected(t *testing.T) {
+	clearEnv(t)
+	for _, c := range []struct{ yaml, want string }{
+		{"stripe:\n  api_base: http://10.1.2.3\n", "stripe.api_base: plain http://"},
+		{"netsuite:\n  base_url: http://example.com\n", "netsuite.base_url: plain http://"},
+		{"netsuite:\n  base_url: https://u:secretpw@example.com\n", "must not carry credentials"},
+	} {
+		_, err := load(t, c.yaml)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "secretpw") {
+			t.Errorf("%q: got %v, want %q without the password", c.yaml, err, c.want)
+		}
+	}
+	ok := "stripe:\n  api_base: http://127.0.0.1:12111\naccounts:\n  undeposited_funds: \"1\"\n  bank:\n    usd: \"2\"\n"
+	if _, err := load(t, ok); err != nil {
+		t.Errorf("loopback http refused: %v", err)
+	}
+}
+
+// TestParseSkipsBusinessRules: commands that read the ledger or show the
+// config work before the mappings are set, but not with typos.
+func TestParseSkipsBusinessRules(t *testing.T) {
+	clearEnv(t)
+	if _, err := Parse(New(), strings.NewReader("ledger:\n  path: /tmp/x.db\n")); err != nil {
+		t.Errorf("Parse of an incomplete config: %v", err)
+	}
+	if _, err := Parse(New(), strings.NewReader("ledgr:\n  path: /tmp/x.db\n")); err == nil {
+		t.Error("Parse accepted an unknown key")
 	}
 }
 

@@ -25,6 +25,35 @@ import (
 // problem (unknown keys, wrong types, failed validation) is collected into
 // one *Error so the user can fix everything in one go.
 func Load(v *viper.Viper, file io.Reader) (*Config, error) {
+	cfg, problems, err := parse(v, file)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		problems = append(problems, err.(*Error).Problems...)
+	}
+	if len(problems) > 0 {
+		return nil, &Error{Problems: problems}
+	}
+	return cfg, nil
+}
+
+// Parse is Load without the business validation (mappings, credentials):
+// for commands that only read the ledger or show the config, which must
+// work while the config is still incomplete. Unknown keys, malformed YAML
+// and wrong types are still errors.
+func Parse(v *viper.Viper, file io.Reader) (*Config, error) {
+	cfg, problems, err := parse(v, file)
+	if err != nil {
+		return nil, err
+	}
+	if len(problems) > 0 {
+		return nil, &Error{Problems: problems}
+	}
+	return cfg, nil
+}
+
+func parse(v *viper.Viper, file io.Reader) (*Config, []FieldError, error) {
 	register(v)
 	keys := Keys()
 
@@ -32,17 +61,17 @@ func Load(v *viper.Viper, file io.Reader) (*Config, error) {
 	if file != nil {
 		data, err := io.ReadAll(file)
 		if err != nil {
-			return nil, fmt.Errorf("config file: %w", err)
+			return nil, nil, fmt.Errorf("config file: %w", err)
 		}
 		var root yaml.Node
 		if err := yaml.Unmarshal(data, &root); err != nil {
 			// yaml.v3 messages already read "yaml: line 7: …".
-			return nil, fmt.Errorf("config file: %w", err)
+			return nil, nil, &Error{Problems: []FieldError{{Key: "config file", Msg: err.Error()}}}
 		}
 		problems = append(problems, checkFileKeys(&root, keys)...)
 		v.SetConfigType("yaml")
 		if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-			return nil, fmt.Errorf("config file: %w", err)
+			return nil, nil, &Error{Problems: []FieldError{{Key: "config file", Msg: err.Error()}}}
 		}
 	}
 
@@ -56,23 +85,16 @@ func Load(v *viper.Viper, file io.Reader) (*Config, error) {
 		DecodeHook:       jsonToMapHook,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := dec.Decode(settings); err != nil {
 		// Only reachable with a value shape coerceScalars cannot fix, e.g. a
 		// list where a map belongs; mapstructure's message names the field.
 		problems = append(problems, FieldError{Key: "config", Msg: err.Error()})
-		return nil, &Error{Problems: problems}
+		return nil, nil, &Error{Problems: problems}
 	}
 	cfg.normalize()
-
-	if err := cfg.Validate(); err != nil {
-		problems = append(problems, err.(*Error).Problems...)
-	}
-	if len(problems) > 0 {
-		return nil, &Error{Problems: problems}
-	}
-	return &cfg, nil
+	return &cfg, problems, nil
 }
 
 // normalize puts values in the form the rest of nsrecon compares against,

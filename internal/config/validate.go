@@ -235,9 +235,33 @@ func (p *problemList) url(key, val string, required bool) {
 		return
 	}
 	u, err := url.Parse(val)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		p.add(key, "must be an absolute http(s) URL (got %q)", val)
+	switch {
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+		p.add(key, "must be an absolute http(s) URL (got %q)", redactURL(val))
+	case u.User != nil:
+		p.add(key, "must not carry credentials (user:password@); use the auth keys")
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		// Credentials travel with every request: cleartext only to a
+		// stand-in on this machine.
+		p.add(key, "plain http:// is only allowed for loopback addresses (127.0.0.1, ::1, localhost); use https://")
 	}
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// redactURL drops any user:password from a URL for messages.
+func redactURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		u.User = nil
+		return u.String()
+	}
+	return s
 }
 
 func isDigits(s string) bool {

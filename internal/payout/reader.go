@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -30,6 +32,9 @@ type ReaderConfig struct {
 	// Sleep waits between attempts; tests inject a fake. Default: a timer
 	// that gives up when ctx ends.
 	Sleep func(context.Context, time.Duration) error
+	// NetworkRetries is how often stripe-go retries network errors, 409
+	// and 5xx (stripe.max_retries); nil means 2.
+	NetworkRetries *int64
 }
 
 // PayoutFilter selects payouts for ListPayouts.
@@ -111,6 +116,15 @@ func NewReader(cfg ReaderConfig) (*Reader, error) {
 	// 2 retries on network errors, 409 and 5xx: stripe-go's default,
 	// spelled out because the global default is mutable.
 	retries := int64(2)
+	if cfg.NetworkRetries != nil {
+		retries = *cfg.NetworkRetries
+	}
+	if u, err := url.Parse(base); err != nil || u.Host == "" {
+		return nil, fmt.Errorf("stripe: api base %q is not an absolute URL", base)
+	} else if u.Scheme != "https" && !isLoopbackHost(u.Hostname()) {
+		// The secret key travels with every request.
+		return nil, fmt.Errorf("stripe: api base %s: plain http is only allowed for loopback addresses; use https", u.Redacted())
+	}
 	telemetry := false
 	backend := stripe.GetBackendWithConfig(stripe.APIBackend, &stripe.BackendConfig{
 		URL:               stripe.String(base),
@@ -696,10 +710,20 @@ func sortedKeys[V any](m map[string]V) []string {
 // "request error" lines duplicate the errors we return.
 type slogLeveled struct{ l *slog.Logger }
 
-func (s slogLeveled) Debugf(f string, v ...any) { s.l.Debug(fmt.Sprintf(f, v...)) }
+// Debugf is dropped: stripe-go logs whole response bodies there (customer
+// names and emails), which do not belong in logs.
+func (s slogLeveled) Debugf(string, ...any)     {}
 func (s slogLeveled) Infof(f string, v ...any)  { s.l.Debug(fmt.Sprintf(f, v...)) }
 func (s slogLeveled) Warnf(f string, v ...any)  { s.l.Debug(fmt.Sprintf(f, v...)) }
 func (s slogLeveled) Errorf(f string, v ...any) { s.l.Debug(fmt.Sprintf(f, v...)) }
+
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
 
 // requestCounter counts requests per route at the transport, so retries by
 // stripe-go and by us are all seen.

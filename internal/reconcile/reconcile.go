@@ -138,8 +138,11 @@ const lookBackDays = 3
 // window resolves the arrival-date window as whole UTC days.
 func (r *Runner) window(ctx context.Context, opts Options, now time.Time) (from, to time.Time, err error) {
 	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
-	to = day(now.UTC())
-	if !opts.To.IsZero() {
+	today := day(now.UTC())
+	to = today
+	if !opts.To.IsZero() && day(opts.To).Before(today) {
+		// A later --to cannot find more paid payouts, and a window end in
+		// the future would start the next default run in the future.
 		to = day(opts.To)
 	}
 	switch {
@@ -156,7 +159,11 @@ func (r *Runner) window(ctx context.Context, opts Options, now time.Time) (from,
 			// still in transit then, or arriving later that day, is caught
 			// now, and payouts already reconciled cost no NetSuite call.
 			if ok {
-				from = day(last.UTC()).AddDate(0, 0, -lookBackDays)
+				from = day(last.UTC())
+				if from.After(to) {
+					from = to // a window recorded by an older version ran into the future
+				}
+				from = from.AddDate(0, 0, -lookBackDays)
 			}
 		}
 	}
@@ -256,10 +263,14 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 			continue
 		}
 		entry, err := r.one(ctx, opts, po, known)
+		if entry.ID != "" {
+			// Also when the run stops here (interrupted, NetSuite gone):
+			// the report and the run's counts show what this payout got.
+			rep.Payouts = append(rep.Payouts, entry)
+		}
 		if err != nil {
 			return err
 		}
-		rep.Payouts = append(rep.Payouts, entry)
 	}
 	return nil
 }
@@ -278,7 +289,11 @@ func (r *Runner) alreadyReconciled(ctx context.Context, po payout.Payout) (bool,
 	}
 	entry := report.FromPlan(&plan.Plan{Payout: po, DepositTotal: po.Amount}, 0)
 	entry.Status, entry.DepositID = plan.StatusReconciled, st.DepositID
-	entry.Notes = append(entry.Notes, "reconciled by an earlier run (deposit "+st.DepositID+"); nothing to do")
+	if st.DepositID == "" {
+		entry.Notes = append(entry.Notes, "reconciled by hand (nsrecon ledger resolve); nothing to do")
+	} else {
+		entry.Notes = append(entry.Notes, "reconciled by an earlier run (deposit "+st.DepositID+"); nothing to do")
+	}
 	return true, entry, nil
 }
 
@@ -351,9 +366,14 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 			Code: e.Code, Object: firstNonEmpty(e.Source, e.ExternalID), Message: msg,
 			Fix: "fix the cause in NetSuite or the config and run again; records already done are not sent twice",
 		})
-		if e.Status == 401 {
+		switch {
+		case e.Status == 401:
 			// Every other payout would fail the same way.
 			return entry, fmt.Errorf("%w: %s", ErrNetSuiteAuth, e.Detail)
+		case e.Code == push.CodeRequestFailed && err == nil:
+			// The client already retried with backoff: going on would only
+			// repeat that for every payout.
+			err = fmt.Errorf("%w: %s", ErrNetSuiteUnreachable, e.Detail)
 		}
 	}
 	if err != nil {
@@ -364,6 +384,10 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 
 // ErrNetSuiteAuth means NetSuite refused the credentials; the run stops.
 var ErrNetSuiteAuth = errors.New("NetSuite rejected the credentials")
+
+// ErrNetSuiteUnreachable means NetSuite did not answer after the client's
+// retries; the run stops rather than retry every payout the same way.
+var ErrNetSuiteUnreachable = errors.New("NetSuite did not answer")
 
 func (r *Runner) setPayout(ctx context.Context, pl *plan.Plan, status, depositID string, problems []report.Problem) error {
 	if r.Ledger == nil {

@@ -1,0 +1,51 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"github.com/nsrecon/nsrecon/internal/payout"
+	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
+	"github.com/nsrecon/nsrecon/internal/plan"
+	"github.com/nsrecon/nsrecon/internal/push"
+)
+
+// unreachablePusher is what push.Pusher returns when the NetSuite client
+// gave up on every request after its retries.
+type unreachablePusher struct{ calls int }
+
+func (u *unreachablePusher) Push(_ context.Context, pl *plan.Plan) (push.Result, error) {
+	u.calls++
+	return push.Result{PayoutID: pl.Payout.ID, Status: plan.StatusFailed, Errors: []push.RecordError{{
+		ExternalID: pl.Records[0].ExternalID, Type: pl.Records[0].Type, Code: push.CodeRequestFailed,
+		Detail: "dial tcp 127.0.0.1:1: connection refused",
+	}}}, nil
+}
+
+// When NetSuite does not answer, the run stops after the first payout
+// instead of retrying every payout the same way, and reports that payout.
+func TestStopsWhenNetSuiteUnreachable(t *testing.T) {
+	sc, err := stripefake.LoadScenario(filepath.Join("..", "..", "testdata", "scenarios", "refunds_plain"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(stripefake.New(sc, "sk_test_x"))
+	defer hs.Close()
+	reader, err := payout.NewReader(payout.ReaderConfig{APIKey: "sk_test_x", APIBase: hs.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pusher := &unreachablePusher{}
+	from, to := sc.ArrivalWindow()
+	r := &Runner{Stripe: reader, Push: pusher}
+	rep, err := r.Run(context.Background(), Options{From: from, To: to, Settings: sandboxSettings(t)})
+	if !errors.Is(err, ErrNetSuiteUnreachable) || pusher.calls != 1 {
+		t.Fatalf("err %v after %d pushes; want ErrNetSuiteUnreachable after 1", err, pusher.calls)
+	}
+	if len(rep.Payouts) != 1 || rep.Payouts[0].Status != plan.StatusFailed || len(rep.Payouts[0].Problems) == 0 {
+		t.Errorf("report %+v: want the failed payout with its problem", rep.Payouts)
+	}
+}
