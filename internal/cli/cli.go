@@ -89,14 +89,15 @@ func Main(ctx context.Context, args []string, f *Factory) int {
 	var locked *ledger.LockedError
 	var cfgErr *config.Error
 	switch {
+	case errors.Is(err, context.Canceled):
+		// First: an interrupt surfaces wrapped in whatever was running.
+		code, hint = ExitInterrupted, "run the same command again to finish: the ledger is consistent and records already done are not sent twice"
 	case errors.As(err, &ee):
 		code, hint = ee.code, ee.hint
 	case errors.As(err, &locked):
 		code, hint = ExitLocked, "wait for that run to finish; a lock left by a killed process is released automatically"
 	case errors.As(err, &cfgErr):
 		code, hint = ExitUsage, "fix the config keys above (nsrecon config check shows them all)"
-	case errors.Is(err, context.Canceled):
-		code, hint = ExitInterrupted, "run the same command again to finish: the ledger is consistent and records already done are not sent twice"
 	case isFlagError(err):
 		code, hint = ExitUsage, "see nsrecon --help"
 	}

@@ -210,3 +210,17 @@ func TestFutureToDoesNotBreakLaterRuns(t *testing.T) {
 		t.Errorf("default run after a future --to: exit %d %s", code, errOut)
 	}
 }
+
+// Wrong NetSuite credentials cost one request (the preflight), not a burst
+// of failed logins that could lock the NetSuite user.
+func TestWrongCredentialsCostOneRequest(t *testing.T) {
+	env, cfg := startFakes(t, "plain_charges")
+	cfg = strings.Replace(cfg, sandbox.TokenSecret, "not-the-secret", 1)
+	code, _, errOut := run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01")
+	if code != ExitAuth {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := env.NetSuite.Counts()["401"]; n != 1 {
+		t.Errorf("NetSuite saw %d failed logins, want 1", n)
+	}
+}

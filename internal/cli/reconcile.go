@@ -228,7 +228,8 @@ func openLedger(ctx context.Context, path string, dryRun bool) (*ledger.Ledger, 
 	}
 	l, err := ledger.Open(ctx, path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("ledger %s: %w", path, err)
+		return nil, nil, &exitError{ExitError, fmt.Errorf("ledger %s: %w", path, err),
+			"if the file is damaged, move it aside and run again: a new ledger adopts what NetSuite already has by external ID"}
 	}
 	return l, func() { l.Close() }, nil
 }

@@ -70,6 +70,8 @@ type Runner struct {
 	// when the ledger does not have them (a lost or new ledger); nil means
 	// the ledger is the only memory.
 	Records RecordFinder
+
+	preflightDone bool
 }
 
 // RecordFinder finds a NetSuite record by external ID (netsuite.Client);
@@ -352,6 +354,9 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		log.Info("payout held", "problems", len(pl.Problems))
 		return entry, r.setPayout(ctx, pl, plan.StatusHeld, "", entry.Problems)
 	}
+	if err := r.preflight(ctx); err != nil {
+		return entry, err
+	}
 	// The pusher records the payout's outcome in the ledger itself.
 	res, err := r.Push.Push(ctx, pl)
 	entry.Status = res.Status
@@ -380,6 +385,29 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		return entry, err
 	}
 	return entry, nil // the pusher logged the outcome
+}
+
+// preflight asks NetSuite one cheap question before the run's first push,
+// so wrong credentials or a wrong URL cost one request, not one per record
+// in flight (a burst of failed logins can lock a NetSuite user).
+func (r *Runner) preflight(ctx context.Context) error {
+	if r.Records == nil || r.preflightDone {
+		return nil
+	}
+	_, err := r.Records.FindByExternalID(ctx, netsuite.TypeCustomer, "nsrecon_preflight")
+	var nerr *netsuite.Error
+	switch {
+	case err == nil, errors.Is(err, netsuite.ErrNotFound):
+		r.preflightDone = true
+		return nil
+	case errors.As(err, &nerr) && (nerr.Status == 401 || nerr.Status == 403):
+		return fmt.Errorf("%w: %s", ErrNetSuiteAuth, nerr.Detail)
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case netsuite.IsRetryable(err):
+		return fmt.Errorf("%w: %v", ErrNetSuiteUnreachable, err)
+	}
+	return err
 }
 
 // ErrNetSuiteAuth means NetSuite refused the credentials; the run stops.
