@@ -10,14 +10,7 @@ import (
 )
 
 func TestFindCustomerByEmailEscapes(t *testing.T) {
-	fake := nsfake.New(nsfake.Options{AccountID: "123_SB1", ConsumerKey: "ck", ConsumerSecret: "cs", TokenID: "ti", TokenSecret: "ts"})
-	hs := httptest.NewServer(fake)
-	defer hs.Close()
-	c, err := netsuite.New(netsuite.Config{AccountID: "123_SB1", BaseURL: hs.URL,
-		Auth: netsuite.AuthConfig{ConsumerKey: "ck", ConsumerSecret: "cs", TokenID: "ti", TokenSecret: "ts"}}, hs.Client())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, _ := fakeAndClient(t, nil)
 	ctx := context.Background()
 	want, err := c.Create(ctx, netsuite.TypeCustomer, &netsuite.Customer{ExternalID: "x1", CompanyName: "O'Brien", Email: "O'Brien@Example.com"})
 	if err != nil {
@@ -34,4 +27,22 @@ func TestFindCustomerByEmailEscapes(t *testing.T) {
 	if id, found, err := c.FindCustomerByEmail(ctx, "x' OR '1'='1"); err != nil || found {
 		t.Fatalf("injection matched %q %v %v", id, found, err)
 	}
+}
+
+// fakeAndClient serves a fake NetSuite (prepared by prep, if given) over
+// HTTP for the test and returns a client signed for it.
+func fakeAndClient(t *testing.T, prep func(*nsfake.Server)) (*netsuite.Client, *nsfake.Server) {
+	t.Helper()
+	fake := nsfake.New(nsfake.Options{AccountID: "123_SB1", ConsumerKey: "ck", ConsumerSecret: "cs", TokenID: "ti", TokenSecret: "ts"})
+	if prep != nil {
+		prep(fake)
+	}
+	hs := httptest.NewServer(fake)
+	t.Cleanup(hs.Close)
+	c, err := netsuite.New(netsuite.Config{AccountID: "123_SB1", BaseURL: hs.URL,
+		Auth: netsuite.AuthConfig{ConsumerKey: "ck", ConsumerSecret: "cs", TokenID: "ti", TokenSecret: "ts"}}, hs.Client())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, fake
 }

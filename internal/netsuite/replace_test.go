@@ -2,7 +2,6 @@ package netsuite_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/nsrecon/nsrecon/internal/netsuite"
@@ -14,15 +13,9 @@ import (
 // the sublist, and the fake does the same (TestUpsertWithoutReplaceAppends
 // in nsfake), so this fails if the client stops sending replace=.
 func TestUpsertReplacesLines(t *testing.T) {
-	fake := nsfake.New(nsfake.Options{AccountID: "123_SB1", ConsumerKey: "ck", ConsumerSecret: "cs", TokenID: "ti", TokenSecret: "ts"})
-	fake.Preload("serviceSaleItem", "7", map[string]any{"itemId": "Seat"})
-	hs := httptest.NewServer(fake)
-	defer hs.Close()
-	c, err := netsuite.New(netsuite.Config{AccountID: "123_SB1", BaseURL: hs.URL,
-		Auth: netsuite.AuthConfig{ConsumerKey: "ck", ConsumerSecret: "cs", TokenID: "ti", TokenSecret: "ts"}}, hs.Client())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, fake := fakeAndClient(t, func(f *nsfake.Server) {
+		f.Preload("serviceSaleItem", "7", map[string]any{"itemId": "Seat"})
+	})
 	ctx := context.Background()
 	cust, err := c.Create(ctx, netsuite.TypeCustomer, &netsuite.Customer{ExternalID: "c1", CompanyName: "Acme", Email: "a@acme.test"})
 	if err != nil {
