@@ -43,7 +43,10 @@ type NetSuiteConfig struct {
 	BaseURL     string        `mapstructure:"base_url"`
 	Concurrency int           `mapstructure:"concurrency"`
 	Timeout     time.Duration `mapstructure:"timeout"`
-	Auth        AuthConfig    `mapstructure:"auth"`
+	// BaseCurrency is the subsidiary's base currency (lower-case); "" means
+	// "assume the payout currency".
+	BaseCurrency string     `mapstructure:"base_currency"`
+	Auth         AuthConfig `mapstructure:"auth"`
 }
 
 // AuthConfig holds the credentials of one of the two NetSuite auth methods.
@@ -211,7 +214,8 @@ func (c *Config) PlanSettings() plan.Settings {
 		OrphanRule:    c.Rules.OrphanRefund,
 		OrphanAccount: c.Rules.OrphanAccount,
 
-		Currencies: cloneMap(c.Currencies),
+		Currencies:   cloneMap(c.Currencies),
+		BaseCurrency: strings.ToLower(c.NetSuite.BaseCurrency),
 	}
 }
 
@@ -237,10 +241,11 @@ func (c *Config) Redacted() map[string]any {
 			"max_retries": c.Stripe.MaxRetries,
 		},
 		"netsuite": map[string]any{
-			"account_id":  c.NetSuite.AccountID,
-			"base_url":    c.NetSuite.BaseURL,
-			"concurrency": c.NetSuite.Concurrency,
-			"timeout":     c.NetSuite.Timeout.String(),
+			"account_id":    c.NetSuite.AccountID,
+			"base_url":      c.NetSuite.BaseURL,
+			"concurrency":   c.NetSuite.Concurrency,
+			"timeout":       c.NetSuite.Timeout.String(),
+			"base_currency": c.NetSuite.BaseCurrency,
 			"auth": map[string]any{
 				"method":           c.NetSuite.Auth.Method,
 				"consumer_key":     sec(c.NetSuite.Auth.ConsumerKey),

@@ -90,6 +90,7 @@ func Keys() []Key {
 		s("netsuite.base_url", "", "SuiteTalk REST base URL; empty = https://<account id, lower-case, _ → ->.suitetalk.api.netsuite.com"),
 		{Name: "netsuite.concurrency", Default: DefaultNetSuiteConcurrent, Doc: "most NetSuite requests in flight (1–100); NetSuite's limit is per account and shared with every other integration"},
 		{Name: "netsuite.timeout", Default: DefaultNetSuiteTimeout, Doc: "timeout of one NetSuite request (Go duration, e.g. 60s, 2m)"},
+		{Name: "netsuite.base_currency", Default: "", Doc: "the subsidiary's base currency (e.g. usd); when set, a foreign-currency charge in a payout of another currency is held, since Stripe's rate is not NetSuite's"},
 		s("netsuite.auth.method", AuthTBA, "tba (token-based, OAuth 1.0a) or m2m (OAuth 2.0 client credentials with a certificate)"),
 		secret("netsuite.auth.consumer_key", "TBA: integration record's consumer key"),
 		secret("netsuite.auth.consumer_secret", "TBA: integration record's consumer secret"),

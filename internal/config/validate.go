@@ -70,6 +70,9 @@ func (c *Config) Validate() error {
 	if n := c.NetSuite.Concurrency; n < 1 || n > 100 {
 		p.add("netsuite.concurrency", "must be between 1 and 100 (got %d)", n)
 	}
+	if bc := c.NetSuite.BaseCurrency; bc != "" && !isCurrency(bc) {
+		p.add("netsuite.base_currency", "must be a 3-letter currency code like usd (got %q)", bc)
+	}
 	if d := c.NetSuite.Timeout; d <= 0 {
 		p.add("netsuite.timeout", "must be positive, like \"60s\" (got %s)", d)
 	}

@@ -820,7 +820,17 @@ func (b *builder) item(key, id, object string) netsuite.Ref    { return b.ref(ke
 // payout's can say so to NetSuite: without a currency, NetSuite books the
 // amount in the customer's currency and the deposit no longer adds up.
 func (b *builder) currencyMapped(ccy, object string) bool {
-	if ccy == b.cur || b.s.Currencies[ccy] != "" {
+	if ccy == b.cur {
+		return true
+	}
+	if base := strings.ToLower(b.s.BaseCurrency); base != "" && base != b.cur {
+		b.problem(CodeBadAmount, object,
+			"reconcile this payout by hand, or pay out "+strings.ToUpper(base)+" balances only (netsuite.base_currency)",
+			"a %s charge in a %s payout: Stripe's exchange rate converts to %s, NetSuite's to the base currency %s, so the amounts would not be exact",
+			strings.ToUpper(ccy), strings.ToUpper(b.cur), strings.ToUpper(b.cur), strings.ToUpper(base))
+		return false
+	}
+	if b.s.Currencies[ccy] != "" {
 		return true
 	}
 	b.missing("currencies."+ccy, object)

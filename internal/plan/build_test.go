@@ -664,3 +664,24 @@ func TestReviewedEdges(t *testing.T) {
 		}
 	})
 }
+
+// Stripe converts to the payout currency, NetSuite to the base currency:
+// a third-currency charge in a payout that is not in the base currency
+// cannot be booked exactly and is held; in a base-currency payout it is fine.
+func TestBaseCurrencyGuard(t *testing.T) {
+	mk := func(payoutCur string) *payout.Snapshot {
+		b := newSnap(payoutCur)
+		b.customer("cus_1", "Acme", "a@acme.test")
+		b.s.Charges["ch_gbp"] = &payout.Charge{ID: "ch_gbp", Amount: 1000, Currency: "gbp", Customer: "cus_1"}
+		b.bt("charge", "charge", "ch_gbp", 1170, 60).ExchangeRate = "1.17"
+		return b.finish()
+	}
+	s := settings()
+	s.BaseCurrency = "usd"
+	s.BankAccounts["eur"] = "205"
+	mustReady(t, Build(mk("usd"), s, nil))
+	p := Build(mk("eur"), s, nil)
+	if !slices.Equal(codes(p), []string{CodeBadAmount}) || !strings.Contains(p.Problems[0].Message, "base currency USD") {
+		t.Errorf("GBP charge in a EUR payout, base USD: %+v", p.Problems)
+	}
+}

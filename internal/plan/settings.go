@@ -49,4 +49,9 @@ type Settings struct {
 	// internal ID; when absent, records carry no currency field and NetSuite
 	// uses the customer's/subsidiary's default.
 	Currencies map[string]string
+	// BaseCurrency is the NetSuite subsidiary's base currency; "" assumes
+	// it is the payout currency. Stripe's exchange rate converts to the
+	// payout currency, NetSuite's to the base currency: for a charge in a
+	// third currency they differ, and such a payout is held.
+	BaseCurrency string
 }
