@@ -19,17 +19,7 @@ import (
 
 	"github.com/nsrecon/nsrecon/internal/config"
 	"github.com/nsrecon/nsrecon/internal/ledger"
-)
-
-// Exit codes, one table for --help and the README.
-const (
-	ExitOK          = 0
-	ExitError       = 1
-	ExitUsage       = 2
-	ExitHeld        = 3
-	ExitAuth        = 4
-	ExitLocked      = 11
-	ExitInterrupted = 130
+	"github.com/nsrecon/nsrecon/internal/outcome"
 )
 
 const exitStatusHelp = `EXIT STATUS
@@ -70,7 +60,7 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-func usageErr(err error, hint string) error { return &exitError{ExitUsage, err, hint} }
+func usageErr(err error, hint string) error { return &exitError{outcome.ExitUsage, err, hint} }
 
 // Main runs nsrecon with args and returns the process exit code.
 func Main(ctx context.Context, args []string, f *Factory) int {
@@ -82,26 +72,26 @@ func Main(ctx context.Context, args []string, f *Factory) int {
 	root.SetErr(f.Stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
-		return ExitOK
+		return outcome.ExitOK
 	}
-	code, hint := ExitError, ""
+	code, hint := outcome.ExitError, ""
 	var ee *exitError
 	var locked *ledger.LockedError
 	var cfgErr *config.Error
 	switch {
 	case errors.Is(err, context.Canceled):
 		// First: an interrupt surfaces wrapped in whatever was running.
-		code, hint = ExitInterrupted, "run the same command again to finish: the ledger is consistent and records already done are not sent twice"
+		code, hint = outcome.ExitInterrupted, "run the same command again to finish: the ledger is consistent and records already done are not sent twice"
 	case errors.As(err, &ee):
 		code, hint = ee.code, ee.hint
 	case errors.As(err, &locked):
-		code, hint = ExitLocked, "wait for that run to finish; a lock left by a killed process is released automatically"
+		code, hint = outcome.ExitLocked, "wait for that run to finish; a lock left by a killed process is released automatically"
 	case errors.As(err, &cfgErr):
-		code, hint = ExitUsage, "fix the config keys above (nsrecon config check shows them all)"
+		code, hint = outcome.ExitUsage, "fix the config keys above (nsrecon config check shows them all)"
 	case isFlagError(err):
-		code, hint = ExitUsage, "see nsrecon --help"
+		code, hint = outcome.ExitUsage, "see nsrecon --help"
 	}
-	if code == ExitHeld || code == ExitOK {
+	if code == outcome.ExitHeld || code == outcome.ExitOK {
 		return code // the report already said it
 	}
 	fmt.Fprintf(f.Stderr, "nsrecon: %v\n", err)

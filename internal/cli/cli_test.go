@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nsrecon/nsrecon/internal/ledger"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
 	"github.com/nsrecon/nsrecon/internal/sandbox"
 )
@@ -62,23 +63,23 @@ func TestExitCodes(t *testing.T) {
 		code   int
 		stderr string // substring
 	}{
-		{"all reconciled", nil, plain, append([]string{"reconcile"}, window...), ExitOK, ""},
-		{"dry run ready", nil, plain, append([]string{"reconcile", "--dry-run"}, window...), ExitOK, ""},
-		{"held", nil, "", []string{"reconcile", "--sandbox", "--dry-run"}, ExitHeld, ""},
-		{"unknown config key", nil, plain + "netsuite_typo: 1\n", []string{"reconcile", "--dry-run"}, ExitUsage, "netsuite_typo"},
-		{"bad concurrency", nil, strings.Replace(plain, "concurrency: 5", "concurrency: 0", 1), []string{"reconcile"}, ExitUsage, "netsuite.concurrency"},
-		{"no bank account", nil, strings.Replace(plain, "  bank:\n    usd: \"200\"\n    eur: \"201\"\n    jpy: \"202\"\n    kwd: \"203\"\n", "", 1), []string{"reconcile", "--dry-run"}, ExitUsage, "accounts.bank"},
-		{"bad flag", nil, "", []string{"reconcile", "--frm", "x"}, ExitUsage, "unknown flag"},
-		{"wrong Stripe key", nil, strings.Replace(plain, sandbox.StripeKey, "sk_test_wrong", 1), append([]string{"reconcile", "--dry-run"}, window...), ExitAuth, "stripe.api_key"},
-		{"wrong NetSuite secret", nil, strings.Replace(plain, sandbox.TokenSecret, "not-the-secret", 1), append([]string{"reconcile"}, window...), ExitAuth, "netsuite.auth"},
-		{"Stripe unreachable", nil, strings.Replace(plain, "api_base: \"http://127.0.0.1:", "api_base: \"http://127.0.0.1:1", 1), append([]string{"reconcile", "--dry-run"}, window...), ExitError, "stripe"},
-		{"interrupted", cancelled, plain, append([]string{"reconcile"}, window...), ExitInterrupted, "run the same command again"},
-		{"malformed YAML", nil, "accounts: [\n", []string{"config", "check"}, ExitUsage, "config file"},
-		{"config is a directory", nil, "", []string{"config", "show", "--config", os.TempDir()}, ExitUsage, "not a regular file"},
-		{"from after to", nil, "", []string{"reconcile", "--dry-run", "--from", "2024-03-10", "--to", "2024-03-01"}, ExitUsage, "swap the dates"},
-		{"missing argument", nil, "", []string{"invoices", "sync"}, ExitUsage, "requires at least"},
-		{"sandbox on a public address", nil, "", []string{"sandbox", "serve", "--netsuite-addr", "192.0.2.1:0"}, ExitUsage, "loopback only"},
-		{"cleartext Stripe URL", nil, strings.Replace(plain, "api_base: \"http://127.0.0.1:", "api_base: \"http://192.0.2.1:", 1), []string{"reconcile", "--dry-run"}, ExitUsage, "plain http://"},
+		{"all reconciled", nil, plain, append([]string{"reconcile"}, window...), outcome.ExitOK, ""},
+		{"dry run ready", nil, plain, append([]string{"reconcile", "--dry-run"}, window...), outcome.ExitOK, ""},
+		{"held", nil, "", []string{"reconcile", "--sandbox", "--dry-run"}, outcome.ExitHeld, ""},
+		{"unknown config key", nil, plain + "netsuite_typo: 1\n", []string{"reconcile", "--dry-run"}, outcome.ExitUsage, "netsuite_typo"},
+		{"bad concurrency", nil, strings.Replace(plain, "concurrency: 5", "concurrency: 0", 1), []string{"reconcile"}, outcome.ExitUsage, "netsuite.concurrency"},
+		{"no bank account", nil, strings.Replace(plain, "  bank:\n    usd: \"200\"\n    eur: \"201\"\n    jpy: \"202\"\n    kwd: \"203\"\n", "", 1), []string{"reconcile", "--dry-run"}, outcome.ExitUsage, "accounts.bank"},
+		{"bad flag", nil, "", []string{"reconcile", "--frm", "x"}, outcome.ExitUsage, "unknown flag"},
+		{"wrong Stripe key", nil, strings.Replace(plain, sandbox.StripeKey, "sk_test_wrong", 1), append([]string{"reconcile", "--dry-run"}, window...), outcome.ExitAuth, "stripe.api_key"},
+		{"wrong NetSuite secret", nil, strings.Replace(plain, sandbox.TokenSecret, "not-the-secret", 1), append([]string{"reconcile"}, window...), outcome.ExitAuth, "netsuite.auth"},
+		{"Stripe unreachable", nil, strings.Replace(plain, "api_base: \"http://127.0.0.1:", "api_base: \"http://127.0.0.1:1", 1), append([]string{"reconcile", "--dry-run"}, window...), outcome.ExitError, "stripe"},
+		{"interrupted", cancelled, plain, append([]string{"reconcile"}, window...), outcome.ExitInterrupted, "run the same command again"},
+		{"malformed YAML", nil, "accounts: [\n", []string{"config", "check"}, outcome.ExitUsage, "config file"},
+		{"config is a directory", nil, "", []string{"config", "show", "--config", os.TempDir()}, outcome.ExitUsage, "not a regular file"},
+		{"from after to", nil, "", []string{"reconcile", "--dry-run", "--from", "2024-03-10", "--to", "2024-03-01"}, outcome.ExitUsage, "swap the dates"},
+		{"missing argument", nil, "", []string{"invoices", "sync"}, outcome.ExitUsage, "requires at least"},
+		{"sandbox on a public address", nil, "", []string{"sandbox", "serve", "--netsuite-addr", "192.0.2.1:0"}, outcome.ExitUsage, "loopback only"},
+		{"cleartext Stripe URL", nil, strings.Replace(plain, "api_base: \"http://127.0.0.1:", "api_base: \"http://192.0.2.1:", 1), []string{"reconcile", "--dry-run"}, outcome.ExitUsage, "plain http://"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -113,11 +114,11 @@ func TestLockedExit11(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errOut := run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01")
-	if code != ExitLocked || !strings.Contains(errOut, "test holder") {
+	if code != outcome.ExitLocked || !strings.Contains(errOut, "test holder") {
 		t.Fatalf("exit %d stderr %q; want 11 naming the holder", code, errOut)
 	}
 	unlock()
-	if code, _, errOut := run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01"); code != ExitOK {
+	if code, _, errOut := run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01"); code != outcome.ExitOK {
 		t.Fatalf("after unlock: exit %d %s", code, errOut)
 	}
 }
@@ -150,7 +151,7 @@ func TestConfigCheckListsEverythingAtOnce(t *testing.T) {
 			t.Errorf("config check did not list %s:\n%s", key, errOut)
 		}
 	}
-	if code != ExitUsage {
+	if code != outcome.ExitUsage {
 		t.Errorf("exit %d, want 2", code)
 	}
 }
@@ -159,12 +160,12 @@ func TestConfigCheckListsEverythingAtOnce(t *testing.T) {
 func TestLedgerCommandsNeedNoMappings(t *testing.T) {
 	_, cfg := startFakes(t, "plain_charges")
 	path := filepath.Join(t.TempDir(), "l.db")
-	if code, _, errOut := run(t, context.Background(), cfg+"ledger:\n  path: "+path+"\n", "reconcile", "--from", "2024-03-01"); code != ExitOK {
+	if code, _, errOut := run(t, context.Background(), cfg+"ledger:\n  path: "+path+"\n", "reconcile", "--from", "2024-03-01"); code != outcome.ExitOK {
 		t.Fatalf("reconcile: %d %s", code, errOut)
 	}
 	bare := "ledger:\n  path: " + path + "\n"
 	for _, args := range [][]string{{"ledger", "runs"}, {"config", "show"}} {
-		if code, _, errOut := run(t, context.Background(), bare, args...); code != ExitOK {
+		if code, _, errOut := run(t, context.Background(), bare, args...); code != outcome.ExitOK {
 			t.Errorf("%v with an incomplete config: exit %d %s", args, code, errOut)
 		}
 	}
@@ -175,25 +176,25 @@ func TestLedgerResolve(t *testing.T) {
 	_, cfg := startFakes(t, "customer_no_email")
 	cfg += "ledger:\n  path: " + filepath.Join(t.TempDir(), "l.db") + "\n"
 	code, out, _ := run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01", "--format", "json")
-	if code != ExitHeld {
+	if code != outcome.ExitHeld {
 		t.Fatalf("first run: exit %d", code)
 	}
 	id := out[strings.Index(out, `"id": "po_`)+7:]
 	id = id[:strings.Index(id, `"`)]
-	if code, _, errOut := run(t, context.Background(), cfg, "ledger", "resolve", id); code != ExitUsage || !strings.Contains(errOut, "--note") {
+	if code, _, errOut := run(t, context.Background(), cfg, "ledger", "resolve", id); code != outcome.ExitUsage || !strings.Contains(errOut, "--note") {
 		t.Errorf("resolve without a note: exit %d %s", code, errOut)
 	}
-	if code, _, errOut := run(t, context.Background(), cfg, "ledger", "resolve", id, "--note", "entered by hand as deposit 4711"); code != ExitOK {
+	if code, _, errOut := run(t, context.Background(), cfg, "ledger", "resolve", id, "--note", "entered by hand as deposit 4711"); code != outcome.ExitOK {
 		t.Fatalf("resolve: exit %d %s", code, errOut)
 	}
 	// No longer retried by default runs…
 	code, out, _ = run(t, context.Background(), cfg, "reconcile", "--format", "json")
-	if code != ExitOK || strings.Contains(out, id) {
+	if code != outcome.ExitOK || strings.Contains(out, id) {
 		t.Errorf("default run after resolve: exit %d\n%s", code, out)
 	}
 	// …and reported as resolved when its window is run again.
 	code, out, _ = run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01", "--format", "json")
-	if code != ExitOK || !strings.Contains(out, "reconciled by hand") {
+	if code != outcome.ExitOK || !strings.Contains(out, "reconciled by hand") {
 		t.Errorf("window run after resolve: exit %d\n%s", code, out)
 	}
 }
@@ -203,10 +204,10 @@ func TestLedgerResolve(t *testing.T) {
 func TestFutureToDoesNotBreakLaterRuns(t *testing.T) {
 	_, cfg := startFakes(t, "plain_charges")
 	cfg += "ledger:\n  path: " + filepath.Join(t.TempDir(), "l.db") + "\n"
-	if code, _, errOut := run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01", "--to", "2999-01-01"); code != ExitOK {
+	if code, _, errOut := run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01", "--to", "2999-01-01"); code != outcome.ExitOK {
 		t.Fatalf("first run: exit %d %s", code, errOut)
 	}
-	if code, _, errOut := run(t, context.Background(), cfg, "reconcile"); code != ExitOK {
+	if code, _, errOut := run(t, context.Background(), cfg, "reconcile"); code != outcome.ExitOK {
 		t.Errorf("default run after a future --to: exit %d %s", code, errOut)
 	}
 }
@@ -217,7 +218,7 @@ func TestWrongCredentialsCostOneRequest(t *testing.T) {
 	env, cfg := startFakes(t, "plain_charges")
 	cfg = strings.Replace(cfg, sandbox.TokenSecret, "not-the-secret", 1)
 	code, _, errOut := run(t, context.Background(), cfg, "reconcile", "--from", "2024-03-01")
-	if code != ExitAuth {
+	if code != outcome.ExitAuth {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if n := env.NetSuite.Counts()["401"]; n != 1 {

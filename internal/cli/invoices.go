@@ -16,8 +16,8 @@ import (
 
 	"github.com/nsrecon/nsrecon/internal/config"
 	"github.com/nsrecon/nsrecon/internal/ledger"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
-	"github.com/nsrecon/nsrecon/internal/plan"
 	"github.com/nsrecon/nsrecon/internal/push"
 	"github.com/nsrecon/nsrecon/internal/report"
 	"github.com/nsrecon/nsrecon/internal/webhook"
@@ -159,7 +159,7 @@ func invoicesSyncRun(ctx context.Context, f *Factory, opts *invoicesSyncOptions)
 		if err != nil {
 			runErr = err
 			if res.Status == "" {
-				res.Status = plan.StatusFailed
+				res.Status = outcome.Failed
 			}
 			results = append(results, res)
 			break
@@ -177,27 +177,27 @@ func invoicesSyncRun(ctx context.Context, f *Factory, opts *invoicesSyncOptions)
 		switch {
 		case r.Auth:
 			auth++
-		case r.Status == plan.StatusHeld:
+		case r.Status == outcome.Held:
 			held++
-		case r.Status != plan.StatusSynced:
+		case r.Status != outcome.Synced:
 			failed++
 		}
 	}
 	switch {
 	case auth > 0:
-		return &exitError{ExitAuth, errors.New("Stripe or NetSuite rejected the credentials"),
+		return &exitError{outcome.ExitAuth, errors.New("Stripe or NetSuite rejected the credentials"),
 			"check stripe.api_key and netsuite.auth.*"}
 	case failed > 0:
-		return &exitError{ExitError, fmt.Errorf("%d invoice(s) failed", failed), "see the problems above; run again once fixed"}
+		return &exitError{outcome.ExitError, fmt.Errorf("%d invoice(s) failed", failed), "see the problems above; run again once fixed"}
 	case held > 0:
-		return &exitError{code: ExitHeld, err: fmt.Errorf("%d invoice(s) held", held)}
+		return &exitError{code: outcome.ExitHeld, err: fmt.Errorf("%d invoice(s) held", held)}
 	}
 	return nil
 }
 
 func writeInvoiceReport(w io.Writer, results []webhook.Result, format string) error {
 	if format == "json" {
-		totals := map[string]int{plan.StatusSynced: 0, plan.StatusHeld: 0, plan.StatusFailed: 0}
+		totals := map[outcome.Status]int{outcome.Synced: 0, outcome.Held: 0, outcome.Failed: 0}
 		for _, r := range results {
 			totals[r.Status]++
 		}
@@ -291,7 +291,7 @@ func invoicesListenRun(ctx context.Context, f *Factory) error {
 	if err != nil {
 		var locked *ledger.LockedError
 		if errors.As(err, &locked) {
-			return &exitError{ExitLocked, fmt.Errorf("another nsrecon invoices listen uses the ledger %s", deps.ledger.Path()),
+			return &exitError{outcome.ExitLocked, fmt.Errorf("another nsrecon invoices listen uses the ledger %s", deps.ledger.Path()),
 				"run one listener per ledger"}
 		}
 		return err
@@ -345,7 +345,7 @@ func invoicesListenRun(ctx context.Context, f *Factory) error {
 	case serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed):
 		return fmt.Errorf("webhook server: %w", serveErr)
 	case errors.Is(workerErr, webhook.ErrInterrupted):
-		return &exitError{ExitInterrupted, workerErr, "start the listener again: queued syncs resume"}
+		return &exitError{outcome.ExitInterrupted, workerErr, "start the listener again: queued syncs resume"}
 	case workerErr != nil:
 		return workerErr
 	}

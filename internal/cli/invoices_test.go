@@ -17,6 +17,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/stripe/stripe-go/v76/webhook"
 
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
 	"github.com/nsrecon/nsrecon/internal/sandbox"
 )
@@ -143,8 +144,8 @@ func TestInvoicesSyncHeld(t *testing.T) {
 	var out, errOut bytes.Buffer
 	code := Main(ctx, []string{"invoices", "sync", "--config", cfgPath, held, good}, &Factory{Stdout: &out, Stderr: &errOut,
 		Getenv: func(string) string { return "" }})
-	if code != ExitHeld {
-		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, ExitHeld, &out, &errOut)
+	if code != outcome.ExitHeld {
+		t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, outcome.ExitHeld, &out, &errOut)
 	}
 	for _, want := range []string{held + " ", " held ", good + " ", " synced ", "MISSING_FIELD", "fix: add the email to " + cust} {
 		if !strings.Contains(out.String(), want) {
@@ -172,7 +173,7 @@ func TestInvoicesListenNeedsSecret(t *testing.T) {
 	var errOut bytes.Buffer
 	code := Main(ctx, []string{"invoices", "listen", "--config", cfgPath, "--addr", "127.0.0.1:0"},
 		&Factory{Stderr: &errOut, Getenv: func(string) string { return "" }})
-	if code != ExitUsage || !strings.Contains(errOut.String(), "webhook.secret") {
-		t.Errorf("exit %d, stderr %q; want %d naming webhook.secret", code, errOut.String(), ExitUsage)
+	if code != outcome.ExitUsage || !strings.Contains(errOut.String(), "webhook.secret") {
+		t.Errorf("exit %d, stderr %q; want %d naming webhook.secret", code, errOut.String(), outcome.ExitUsage)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nsrecon/nsrecon/internal/config"
 	"github.com/nsrecon/nsrecon/internal/ledger"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/report"
 )
 
@@ -76,12 +77,12 @@ func newLedgerCmd(f *Factory) *cobra.Command {
 			if format == "json" {
 				return writeJSON(f, map[string]any{"payout": ps, "records": recs})
 			}
-			fmt.Fprintf(f.Stdout, "Payout %s: %s", args[0], firstNonEmpty(ps.Status, "unknown"))
+			fmt.Fprintf(f.Stdout, "Payout %s: %s", args[0], firstNonEmpty(string(ps.Status), "unknown"))
 			if ps.DepositID != "" {
 				fmt.Fprintf(f.Stdout, ", deposit %s", ps.DepositID)
 			}
 			fmt.Fprintln(f.Stdout)
-			var problems []report.Problem
+			var problems []outcome.Problem
 			_ = json.Unmarshal(ps.Problems, &problems) // best effort: older rows may differ
 			for _, p := range problems {
 				fmt.Fprintf(f.Stdout, "  %s %s: %s\n", p.Code, p.Object, p.Message)
@@ -119,14 +120,14 @@ and stop retrying it. The note says what was done; it is kept in the ledger.`,
 			if !ok {
 				return usageErr(fmt.Errorf("payout %s is not in the ledger %s", args[0], l.Path()), "only payouts a run has held or failed can be resolved")
 			}
-			if ps.Status == ledger.PayoutReconciled {
+			if ps.Status == outcome.Reconciled {
 				return usageErr(fmt.Errorf("payout %s is already reconciled", args[0]), "")
 			}
-			problems, err := json.Marshal([]report.Problem{{Code: "RESOLVED_BY_HAND", Object: args[0], Message: note}})
+			problems, err := json.Marshal([]outcome.Problem{{Code: "RESOLVED_BY_HAND", Object: args[0], Message: note}})
 			if err != nil {
 				return err
 			}
-			ps.Status, ps.Problems = ledger.PayoutReconciled, problems
+			ps.Status, ps.Problems = outcome.Reconciled, problems
 			if err := l.SetPayout(ctx, ps); err != nil {
 				return err
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 )
 
 // TestReadmeDocumentsEverything keeps README.md true: every config key,
@@ -61,7 +62,7 @@ func TestReadmeDocumentsEverything(t *testing.T) {
 			t.Errorf("README does not document global flag --%s", f.Name)
 		}
 	})
-	for _, code := range []int{ExitOK, ExitError, ExitUsage, ExitHeld, ExitAuth, ExitLocked, ExitInterrupted} {
+	for _, code := range []int{outcome.ExitOK, outcome.ExitError, outcome.ExitUsage, outcome.ExitHeld, outcome.ExitAuth, outcome.ExitLocked, outcome.ExitInterrupted} {
 		if !strings.Contains(readme, "| "+strconv.Itoa(code)+" |") {
 			t.Errorf("README's exit status table lacks %d", code)
 		}

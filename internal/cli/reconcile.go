@@ -12,6 +12,7 @@ import (
 	"github.com/nsrecon/nsrecon/internal/config"
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/push"
 	"github.com/nsrecon/nsrecon/internal/reconcile"
@@ -205,7 +206,7 @@ func reconcileRun(ctx context.Context, f *Factory, opts *reconcileOptions) error
 	if runErr != nil {
 		return classifyRunErr(runErr)
 	}
-	if code := report.ExitCode(rep); code != ExitOK {
+	if code := report.ExitCode(rep); code != outcome.ExitOK {
 		return &exitError{code: code, err: fmt.Errorf("%d payout(s) not ready", rep.Totals.Held+rep.Totals.Failed)}
 	}
 	return nil
@@ -228,7 +229,7 @@ func openLedger(ctx context.Context, path string, dryRun bool) (*ledger.Ledger, 
 	}
 	l, err := ledger.Open(ctx, path)
 	if err != nil {
-		return nil, nil, &exitError{ExitError, fmt.Errorf("ledger %s: %w", path, err),
+		return nil, nil, &exitError{outcome.ExitError, fmt.Errorf("ledger %s: %w", path, err),
 			"if the file is damaged, move it aside and run again: a new ledger adopts what NetSuite already has by external ID"}
 	}
 	return l, func() { l.Close() }, nil
@@ -265,11 +266,11 @@ func classifyRunErr(err error) error {
 	var nerr *netsuite.Error
 	switch {
 	case errors.Is(err, reconcile.ErrNetSuiteAuth), errors.As(err, &nerr) && (nerr.Status == 401 || nerr.Status == 403):
-		return &exitError{ExitAuth, err, "check netsuite.auth.* (token-based auth: consumer key/secret, token ID/secret)"}
+		return &exitError{outcome.ExitAuth, err, "check netsuite.auth.* (token-based auth: consumer key/secret, token ID/secret)"}
 	case payout.IsAuth(err):
-		return &exitError{ExitAuth, err, "check stripe.api_key (or STRIPE_API_KEY)"}
+		return &exitError{outcome.ExitAuth, err, "check stripe.api_key (or STRIPE_API_KEY)"}
 	case errors.Is(err, reconcile.ErrNetSuiteUnreachable):
-		return &exitError{ExitError, err, "check netsuite.base_url and the network; nothing is lost, run again when NetSuite answers"}
+		return &exitError{outcome.ExitError, err, "check netsuite.base_url and the network; nothing is lost, run again when NetSuite answers"}
 	}
 	return err
 }

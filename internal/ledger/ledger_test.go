@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/nsrecon/nsrecon/internal/outcome"
 )
 
 func openTest(t *testing.T, opts ...Option) *Ledger {
@@ -141,10 +143,10 @@ func TestPayouts(t *testing.T) {
 	ctx := context.Background()
 	l := openTest(t)
 	day := func(d int) time.Time { return time.Date(2024, 5, d, 0, 0, 0, 0, time.UTC) }
-	must(t, l.SetPayout(ctx, PayoutState{ID: "po_b", Status: PayoutFailed, Currency: "usd", Amount: 100, ArrivalDate: day(3),
+	must(t, l.SetPayout(ctx, PayoutState{ID: "po_b", Status: outcome.Failed, Currency: "usd", Amount: 100, ArrivalDate: day(3),
 		Problems: json.RawMessage(`[{"code":"INVALID_KEY_OR_REF"}]`)}))
-	must(t, l.SetPayout(ctx, PayoutState{ID: "po_a", Status: PayoutHeld, ArrivalDate: day(2)}))
-	must(t, l.SetPayout(ctx, PayoutState{ID: "po_c", Status: PayoutReconciled, ArrivalDate: day(1), DepositID: "9"}))
+	must(t, l.SetPayout(ctx, PayoutState{ID: "po_a", Status: outcome.Held, ArrivalDate: day(2)}))
+	must(t, l.SetPayout(ctx, PayoutState{ID: "po_c", Status: outcome.Reconciled, ArrivalDate: day(1), DepositID: "9"}))
 	ids, err := l.PayoutsToRetry(ctx)
 	if err != nil || !reflect.DeepEqual(ids, []string{"po_a", "po_b"}) {
 		t.Fatalf("PayoutsToRetry %v %v", ids, err)
@@ -160,7 +162,7 @@ func TestPayouts(t *testing.T) {
 	if err := l.SetPayout(ctx, PayoutState{ID: "po_x", Status: "bogus"}); err == nil {
 		t.Fatal("bad status accepted")
 	}
-	if err := l.SetPayout(ctx, PayoutState{ID: "po_x", Status: PayoutHeld, Problems: json.RawMessage("{")}); err == nil {
+	if err := l.SetPayout(ctx, PayoutState{ID: "po_x", Status: outcome.Held, Problems: json.RawMessage("{")}); err == nil {
 		t.Fatal("bad JSON accepted")
 	}
 }

@@ -7,26 +7,20 @@ import (
 	"errors"
 	"fmt"
 	"time"
-)
 
-// Payout statuses (the same words as plan.Status*).
-const (
-	PayoutReady      = "ready"
-	PayoutHeld       = "held"
-	PayoutReconciled = "reconciled"
-	PayoutFailed     = "failed"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 )
 
 // PayoutState is one row of the payouts table.
 type PayoutState struct {
 	ID          string
-	Status      string
+	Status      outcome.Status
 	Currency    string
 	Amount      int64 // minor units
 	DepositID   string
 	ArrivalDate time.Time
 	// Problems is a JSON array explaining a held or failed payout; by
-	// convention its elements are plan.Problem. The ledger does not look
+	// convention its elements are outcome.Problem. The ledger does not look
 	// inside, so callers can evolve the shape.
 	Problems  json.RawMessage
 	UpdatedAt time.Time // set by SetPayout

@@ -13,6 +13,10 @@ const (
 	Held       Status = "held"       // validation failed or needs a person; nothing pushed
 	Reconciled Status = "reconciled" // deposit exists in NetSuite
 	Failed     Status = "failed"     // NetSuite refused a record, or Stripe could not be read; retried next run
+
+	// Synced is the outcome of a real-time invoice sync whose records all
+	// exist in NetSuite. An invoice has no deposit, so it is never reconciled.
+	Synced Status = "synced"
 )
 
 // Problem is why a payout is held or failed: which object, which rule, and
@@ -39,6 +43,8 @@ const (
 	CodeNotPaid         = "PAYOUT_NOT_PAID"        // in transit / pending: validated only
 	CodeBadAmount       = "BAD_AMOUNT"             // inexact or impossible amount
 	CodeNegativePayout  = "NEGATIVE_PAYOUT"        // a debit: NetSuite deposits cannot be negative
+	CodeNotFinalized    = "INVOICE_NOT_FINALIZED"  // a draft: only finalized invoices reach NetSuite
+	CodeVoided          = "INVOICE_VOID"           // voided before it was synced
 )
 
 // Exit statuses of the process, one table for --help, the README and every
@@ -62,7 +68,7 @@ func ExitCode(statuses ...Status) int {
 	held := false
 	for _, s := range statuses {
 		switch s {
-		case Ready, Reconciled:
+		case Ready, Reconciled, Synced:
 		case Held:
 			held = true
 		default:

@@ -9,6 +9,7 @@ import (
 
 	"github.com/nsrecon/nsrecon/internal/money"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 )
 
@@ -90,7 +91,7 @@ type builder struct {
 }
 
 func (b *builder) problem(code, object, fix, format string, args ...any) {
-	b.plan.Problems = append(b.plan.Problems, Problem{
+	b.plan.Problems = append(b.plan.Problems, outcome.Problem{
 		Code: code, Object: object, Message: fmt.Sprintf(format, args...), Fix: fix,
 	})
 }
@@ -98,13 +99,13 @@ func (b *builder) problem(code, object, fix, format string, args ...any) {
 func (b *builder) build() {
 	po := b.snap.Payout
 	if !po.Automatic {
-		b.problem(CodeManualPayout, po.ID,
+		b.problem(outcome.CodeManualPayout, po.ID,
 			"reconcile this payout by hand in NetSuite; nsrecon only reconciles automatic payouts",
 			"payout %s is a manual payout: Stripe does not list which balance transactions it contains", po.ID)
 		return
 	}
 	if !money.Known(b.cur) {
-		b.problem(CodeUnknownCurrency, po.ID, "", "payout %s has currency %q, which is not an ISO 4217 code", po.ID, po.Currency)
+		b.problem(outcome.CodeUnknownCurrency, po.ID, "", "payout %s has currency %q, which is not an ISO 4217 code", po.ID, po.Currency)
 		return
 	}
 	b.dep = &netsuite.Deposit{
@@ -120,7 +121,7 @@ func (b *builder) build() {
 	b.dep.CashBack.Items = []netsuite.DepositCashBack{}
 
 	if po.Amount < 0 {
-		b.problem(CodeNegativePayout, po.ID,
+		b.problem(outcome.CodeNegativePayout, po.ID,
 			"record this debit in NetSuite by hand (a bank transfer or journal); nsrecon makes deposits only",
 			"payout %s takes %s %s from the bank: NetSuite deposits cannot be negative",
 			po.ID, money.Format(-po.Amount, b.cur), strings.ToUpper(b.cur))
@@ -183,7 +184,7 @@ func (b *builder) txn(bt *payout.BalanceTransaction) {
 		// this deposit instead of this lump sum; they must add up to it.
 		if carried != bt.Net {
 			b.lineProblems++
-			b.problem(CodeBadAmount, bt.ID, "check the failed payout "+bt.Source+" in the Stripe Dashboard",
+			b.problem(outcome.CodeBadAmount, bt.ID, "check the failed payout "+bt.Source+" in the Stripe Dashboard",
 				"%s %s returns %s but the failed payout's transactions net to %s", bt.Type, bt.ID,
 				money.Format(bt.Net, b.cur), money.Format(carried, b.cur))
 		}
@@ -193,12 +194,12 @@ func (b *builder) txn(bt *payout.BalanceTransaction) {
 	defer func() { b.lineProblems += len(b.plan.Problems) - before }()
 
 	if strings.ToLower(bt.Currency) != b.cur {
-		b.problem(CodeBadAmount, bt.ID, "",
+		b.problem(outcome.CodeBadAmount, bt.ID, "",
 			"balance transaction %s is in %s but payout %s is in %s", bt.ID, strings.ToUpper(bt.Currency), b.snap.Payout.ID, strings.ToUpper(b.cur))
 		return
 	}
 	if bt.Net != bt.Amount-bt.Fee {
-		b.problem(CodeBadAmount, bt.ID, "",
+		b.problem(outcome.CodeBadAmount, bt.ID, "",
 			"balance transaction %s: net %d ≠ amount %d − fee %d", bt.ID, bt.Net, bt.Amount, bt.Fee)
 		return
 	}
@@ -216,17 +217,17 @@ func (b *builder) txn(bt *payout.BalanceTransaction) {
 	case cat == catPayout:
 		// A payout's own transaction with another payout as source cannot
 		// be in this payout; Stripe reports failures as payout_reversal.
-		b.problem(CodeUnsupported, bt.ID, "report this payout to the nsrecon maintainers",
+		b.problem(outcome.CodeUnsupported, bt.ID, "report this payout to the nsrecon maintainers",
 			"balance transaction %s has category payout but belongs to %s, not %s", bt.ID, bt.Source, b.snap.Payout.ID)
 	case lineCategories[cat] || b.s.Categories[cat] != "":
 		// A category newer than this list becomes a line too once the user
 		// maps it: they decided where it posts.
 		b.lineTxn(bt, "accounts.categories."+cat, b.s.Categories[cat])
 	case cat == "":
-		b.problem(CodeMissingField, bt.ID, "",
+		b.problem(outcome.CodeMissingField, bt.ID, "",
 			"balance transaction %s (%s) has no reporting_category", bt.ID, bt.Type)
 	default:
-		b.problem(CodeUnsupported, bt.ID,
+		b.problem(outcome.CodeUnsupported, bt.ID,
 			fmt.Sprintf("upgrade nsrecon, or map it to an account under accounts.categories.%s once nsrecon supports it", cat),
 			"balance transaction %s has reporting_category %q, which this version of nsrecon does not know (a newer Stripe API?)", bt.ID, cat)
 	}
@@ -237,7 +238,7 @@ func (b *builder) txn(bt *payout.BalanceTransaction) {
 func (b *builder) charge(bt *payout.BalanceTransaction) {
 	ch := b.snap.Charges[bt.Source]
 	if ch == nil {
-		b.problem(CodeMissingObject, bt.ID, "check the Stripe API key has read access to charges",
+		b.problem(outcome.CodeMissingObject, bt.ID, "check the Stripe API key has read access to charges",
 			"balance transaction %s: charge %q was not returned by Stripe", bt.ID, bt.Source)
 		return
 	}
@@ -313,21 +314,21 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, kind string) {
 	case "refund":
 		re := b.snap.Refunds[bt.Source]
 		if re == nil {
-			b.problem(CodeMissingObject, bt.ID, "", "balance transaction %s: refund %q was not returned by Stripe", bt.ID, bt.Source)
+			b.problem(outcome.CodeMissingObject, bt.ID, "", "balance transaction %s: refund %q was not returned by Stripe", bt.ID, bt.Source)
 			return
 		}
 		id, chargeID, amount = re.ID, re.Charge, re.Amount
 	default:
 		dp := b.snap.Disputes[bt.Source]
 		if dp == nil {
-			b.problem(CodeMissingObject, bt.ID, "", "balance transaction %s: dispute %q was not returned by Stripe", bt.ID, bt.Source)
+			b.problem(outcome.CodeMissingObject, bt.ID, "", "balance transaction %s: dispute %q was not returned by Stripe", bt.ID, bt.Source)
 			return
 		}
 		id, chargeID, amount = dp.ID, dp.Charge, dp.Amount
 	}
 	ch := b.snap.Charges[chargeID]
 	if ch == nil {
-		b.problem(CodeMissingObject, bt.ID, "", "%s %s: its charge %q was not returned by Stripe", kind, id, chargeID)
+		b.problem(outcome.CodeMissingObject, bt.ID, "", "%s %s: its charge %q was not returned by Stripe", kind, id, chargeID)
 		return
 	}
 	ccy := strings.ToLower(ch.Currency)
@@ -338,7 +339,7 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, kind string) {
 		amount = -bt.Amount
 	}
 	if amount <= 0 {
-		b.problem(CodeBadAmount, bt.ID, "", "%s %s has amount %d; expected a positive amount", kind, id, amount)
+		b.problem(outcome.CodeBadAmount, bt.ID, "", "%s %s has amount %d; expected a positive amount", kind, id, amount)
 		return
 	}
 	feeAcct, feeKey := b.s.StripeFees, "accounts.stripe_fees"
@@ -362,7 +363,7 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, kind string) {
 			b.fees(bt, id, feeAcct, feeKey)
 			return
 		}
-		b.problem(CodeUnresolvedRef, bt.ID,
+		b.problem(outcome.CodeUnresolvedRef, bt.ID,
 			fmt.Sprintf("reconcile the payout that contains %s first, or set rules.orphan_refund: deposit_line", ch.ID),
 			"%s %s is for charge %s, which nsrecon has not reconciled: %s is neither in the ledger nor in NetSuite", kind, id, ch.ID, parentID)
 		return
@@ -454,7 +455,7 @@ func (b *builder) depositPayment(bt *payout.BalanceTransaction, extID string, am
 	if ccy != b.cur {
 		v, err := Convert(amount, ccy, bt.ExchangeRate, b.cur)
 		if err != nil {
-			b.problem(CodeBadAmount, bt.ID, "", "balance transaction %s: %v", bt.ID, err)
+			b.problem(outcome.CodeBadAmount, bt.ID, "", "balance transaction %s: %v", bt.ID, err)
 			return
 		}
 		value = v
@@ -531,7 +532,7 @@ func (b *builder) customer(ch *payout.Charge, object string) (netsuite.Ref, bool
 	if ch.Customer != "" {
 		c := b.snap.Customers[ch.Customer]
 		if c == nil {
-			b.problem(CodeMissingObject, object, "", "charge %s: customer %q was not returned by Stripe", ch.ID, ch.Customer)
+			b.problem(outcome.CodeMissingObject, object, "", "charge %s: customer %q was not returned by Stripe", ch.ID, ch.Customer)
 			return netsuite.Ref{}, false
 		}
 		if id := c.Metadata["netsuite_customer_id"]; id != "" {
@@ -577,7 +578,7 @@ func (b *builder) customer(ch *payout.Charge, object string) (netsuite.Ref, bool
 		if name == "" {
 			fix += ", or set customers.default_name"
 		}
-		b.problem(CodeMissingField, source, fix,
+		b.problem(outcome.CodeMissingField, source, fix,
 			"customer %s has no %s; NetSuite customers need a name and an email", source, strings.Join(missing, " or "))
 		return netsuite.Ref{}, false
 	}
@@ -629,7 +630,7 @@ func (b *builder) invoice(id string, cust netsuite.Ref, object string) (*netsuit
 	}
 	in := b.snap.Invoices[id]
 	if in == nil {
-		b.problem(CodeMissingObject, object, "", "invoice %q was not returned by Stripe", id)
+		b.problem(outcome.CodeMissingObject, object, "", "invoice %q was not returned by Stripe", id)
 		return nil, false
 	}
 	ccy := strings.ToLower(in.Currency)
@@ -687,7 +688,7 @@ func (b *builder) invoice(id string, cust netsuite.Ref, object string) (*netsuit
 	}
 	inv.Item.Items = lines
 	if got := inv.Item.Total(); got != in.Total {
-		b.problem(CodeInvoiceMismatch, in.ID, "check the invoice's lines, discounts and tax in Stripe",
+		b.problem(outcome.CodeInvoiceMismatch, in.ID, "check the invoice's lines, discounts and tax in Stripe",
 			"invoice %s: lines − discounts + tax = %s but the invoice total is %s %s",
 			in.ID, money.Format(got, ccy), money.Format(in.Total, ccy), strings.ToUpper(ccy))
 		return nil, false
@@ -805,11 +806,11 @@ func (b *builder) ref(key, id, object string) netsuite.Ref {
 // need it: one fix, one message.
 func (b *builder) missing(key, object string) {
 	for _, p := range b.plan.Problems {
-		if p.Code == CodeMissingMapping && strings.Contains(p.Fix, " "+key+" ") {
+		if p.Code == outcome.CodeMissingMapping && strings.Contains(p.Fix, " "+key+" ") {
 			return
 		}
 	}
-	b.problem(CodeMissingMapping, object, "set "+key+" in the config to a NetSuite internal ID ",
+	b.problem(outcome.CodeMissingMapping, object, "set "+key+" in the config to a NetSuite internal ID ",
 		"%s needs the NetSuite mapping %s, which is not configured", object, key)
 }
 
@@ -824,7 +825,7 @@ func (b *builder) currencyMapped(ccy, object string) bool {
 		return true
 	}
 	if base := strings.ToLower(b.s.BaseCurrency); base != "" && base != b.cur {
-		b.problem(CodeBadAmount, object,
+		b.problem(outcome.CodeBadAmount, object,
 			"reconcile this payout by hand, or pay out "+strings.ToUpper(base)+" balances only (netsuite.base_currency)",
 			"a %s charge in a %s payout: Stripe's exchange rate converts to %s, NetSuite's to the base currency %s, so the amounts would not be exact",
 			strings.ToUpper(ccy), strings.ToUpper(b.cur), strings.ToUpper(b.cur), strings.ToUpper(base))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 )
 
@@ -216,7 +217,7 @@ func TestInvoiceTotalMismatchHolds(t *testing.T) {
 		Lines: []payout.InvoiceLine{{Amount: 1000, Price: payout.Price{ID: "price_a"}}}}
 	b.charge("ch_1", "cus_1", "in_1", 999, 30)
 	p := Build(b.finish(), settings(), nil)
-	if !slices.Contains(codes(p), CodeInvoiceMismatch) {
+	if !slices.Contains(codes(p), outcome.CodeInvoiceMismatch) {
 		t.Fatalf("codes = %v", codes(p))
 	}
 }
@@ -274,7 +275,7 @@ func TestRefundOfEarlierPayout(t *testing.T) {
 	})
 	t.Run("unknown holds", func(t *testing.T) {
 		p := Build(mk(), settings(), nil)
-		if !slices.Equal(codes(p), []string{CodeUnresolvedRef}) || !strings.Contains(p.Problems[0].Fix, "rules.orphan_refund") {
+		if !slices.Equal(codes(p), []string{outcome.CodeUnresolvedRef}) || !strings.Contains(p.Problems[0].Fix, "rules.orphan_refund") {
 			t.Fatalf("problems = %+v", p.Problems)
 		}
 	})
@@ -328,15 +329,15 @@ func TestHeldPayouts(t *testing.T) {
 		object string
 		fix    string
 	}{
-		{"sum mismatch", func(b *snap, s *Settings) { b.s.Payout.Amount += 1 }, CodeSumMismatch, "po_1", ""},
-		{"unknown category", func(b *snap, s *Settings) { b.bt("crypto_settlement", "adjustment", "", 500, 0) }, CodeUnsupported, "", "upgrade nsrecon"},
-		{"unmapped category", func(b *snap, s *Settings) { b.bt("platform_earning", "application_fee", "fee_1", 500, 0) }, CodeMissingMapping, "", "accounts.categories.platform_earning"},
-		{"no email", func(b *snap, s *Settings) { b.s.Customers["cus_1"].Email = "" }, CodeMissingField, "cus_1", "add the email to cus_1"},
-		{"no name", func(b *snap, s *Settings) { b.s.Customers["cus_1"].Name = "" }, CodeMissingField, "cus_1", "customers.default_name"},
-		{"no bank account", func(b *snap, s *Settings) { s.BankAccounts = nil }, CodeMissingMapping, "po_1", "accounts.bank.usd"},
-		{"missing charge", func(b *snap, s *Settings) { delete(b.s.Charges, "ch_1") }, CodeMissingObject, "", ""},
-		{"manual payout", func(b *snap, s *Settings) { b.s.Payout.Automatic = false }, CodeManualPayout, "po_1", "by hand"},
-		{"bad net", func(b *snap, s *Settings) { b.s.Transactions[0].Net++; b.s.Payout.Amount++ }, CodeBadAmount, "", ""},
+		{"sum mismatch", func(b *snap, s *Settings) { b.s.Payout.Amount += 1 }, outcome.CodeSumMismatch, "po_1", ""},
+		{"unknown category", func(b *snap, s *Settings) { b.bt("crypto_settlement", "adjustment", "", 500, 0) }, outcome.CodeUnsupported, "", "upgrade nsrecon"},
+		{"unmapped category", func(b *snap, s *Settings) { b.bt("platform_earning", "application_fee", "fee_1", 500, 0) }, outcome.CodeMissingMapping, "", "accounts.categories.platform_earning"},
+		{"no email", func(b *snap, s *Settings) { b.s.Customers["cus_1"].Email = "" }, outcome.CodeMissingField, "cus_1", "add the email to cus_1"},
+		{"no name", func(b *snap, s *Settings) { b.s.Customers["cus_1"].Name = "" }, outcome.CodeMissingField, "cus_1", "customers.default_name"},
+		{"no bank account", func(b *snap, s *Settings) { s.BankAccounts = nil }, outcome.CodeMissingMapping, "po_1", "accounts.bank.usd"},
+		{"missing charge", func(b *snap, s *Settings) { delete(b.s.Charges, "ch_1") }, outcome.CodeMissingObject, "", ""},
+		{"manual payout", func(b *snap, s *Settings) { b.s.Payout.Automatic = false }, outcome.CodeManualPayout, "po_1", "by hand"},
+		{"bad net", func(b *snap, s *Settings) { b.s.Transactions[0].Net++; b.s.Payout.Amount++ }, outcome.CodeBadAmount, "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -346,7 +347,7 @@ func TestHeldPayouts(t *testing.T) {
 			s := settings()
 			c.mutate(b, &s)
 			p := Build(b.finish(), s, nil)
-			if !p.Held() || p.Status() != StatusHeld {
+			if !p.Held() || p.Status() != outcome.Held {
 				t.Fatal("not held")
 			}
 			pr := p.Problems[0]
@@ -521,7 +522,7 @@ func TestFailedPayoutTransactionsAreCarried(t *testing.T) {
 	// Carried transactions that do not add up to the failure hold.
 	b.s.Transactions[len(b.s.Transactions)-2].Net = 2000
 	b.s.Transactions[len(b.s.Transactions)-2].Amount = 2090
-	if p := Build(b.s, settings(), nil); !slices.Contains(codes(p), CodeBadAmount) {
+	if p := Build(b.s, settings(), nil); !slices.Contains(codes(p), outcome.CodeBadAmount) {
 		t.Errorf("mismatched carried transactions not held: %v", codes(p))
 	}
 }
@@ -533,7 +534,7 @@ func TestNegativePayoutHeld(t *testing.T) {
 	b.refund("re_1", "ch_1", 1000)
 	b.bt("other_adjustment", "adjustment", "", -5000, 0)
 	p := Build(b.finish(), settings(), nil)
-	if p.Payout.Amount >= 0 || !slices.Equal(codes(p), []string{CodeNegativePayout}) || !strings.Contains(p.Problems[0].Fix, "by hand") {
+	if p.Payout.Amount >= 0 || !slices.Equal(codes(p), []string{outcome.CodeNegativePayout}) || !strings.Contains(p.Problems[0].Fix, "by hand") {
 		t.Fatalf("amount %d problems %+v", p.Payout.Amount, p.Problems)
 	}
 }
@@ -609,7 +610,7 @@ func TestReviewedEdges(t *testing.T) {
 		b.s.Charges["ch_chf"] = &payout.Charge{ID: "ch_chf", Amount: 1000, Currency: "chf", Customer: "cus_1"}
 		b.bt("charge", "charge", "ch_chf", 1130, 60).ExchangeRate = "1.13"
 		p := Build(b.finish(), settings(), nil)
-		if !slices.Equal(codes(p), []string{CodeMissingMapping}) || !strings.Contains(p.Problems[0].Fix, "currencies.chf") {
+		if !slices.Equal(codes(p), []string{outcome.CodeMissingMapping}) || !strings.Contains(p.Problems[0].Fix, "currencies.chf") {
 			t.Errorf("problems %+v", p.Problems)
 		}
 	})
@@ -681,7 +682,7 @@ func TestBaseCurrencyGuard(t *testing.T) {
 	s.BankAccounts["eur"] = "205"
 	mustReady(t, Build(mk("usd"), s, nil))
 	p := Build(mk("eur"), s, nil)
-	if !slices.Equal(codes(p), []string{CodeBadAmount}) || !strings.Contains(p.Problems[0].Message, "base currency USD") {
+	if !slices.Equal(codes(p), []string{outcome.CodeBadAmount}) || !strings.Contains(p.Problems[0].Message, "base currency USD") {
 		t.Errorf("GBP charge in a EUR payout, base USD: %+v", p.Problems)
 	}
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"testing"
 
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	stripe "github.com/stripe/stripe-go/v76"
 )
 
@@ -43,7 +44,7 @@ func TestEveryStripeCategoryHandled(t *testing.T) {
 		b.bt(string(cat), "adjustment", "src_1", 1000, 0)
 		p := Build(b.finish(), settings(), nil) // line categories unmapped: held naming the key
 		for _, pr := range p.Problems {
-			if pr.Code == CodeUnsupported {
+			if pr.Code == outcome.CodeUnsupported {
 				t.Errorf("%s: %s", cat, pr.Message)
 			}
 		}

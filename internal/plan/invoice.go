@@ -4,17 +4,8 @@ import (
 	"strings"
 
 	"github.com/nsrecon/nsrecon/internal/money"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
-)
-
-// StatusSynced is the outcome of an invoice plan whose records all exist in
-// NetSuite. An invoice plan has no deposit, so it is never "reconciled".
-const StatusSynced = "synced"
-
-// Problem codes of invoice plans.
-const (
-	CodeNotFinalized = "INVOICE_NOT_FINALIZED" // a draft: only finalized invoices reach NetSuite
-	CodeVoided       = "INVOICE_VOID"          // voided before it was synced
 )
 
 // BuildInvoice plans the NetSuite records of one finalized Stripe invoice,
@@ -61,25 +52,25 @@ func (p *Plan) IsInvoicePlan() bool { return p.Payout.ID == "" }
 func (b *builder) buildInvoice(inv *payout.Invoice) {
 	switch inv.Status {
 	case "draft":
-		b.problem(CodeNotFinalized, inv.ID, "finalize the invoice in Stripe; it syncs when finalized",
+		b.problem(outcome.CodeNotFinalized, inv.ID, "finalize the invoice in Stripe; it syncs when finalized",
 			"invoice %s is a draft; only finalized invoices are synced to NetSuite", inv.ID)
 		return
 	case "void":
-		b.problem(CodeVoided, inv.ID, "nothing to do, or void it in NetSuite by hand if it was synced before",
+		b.problem(outcome.CodeVoided, inv.ID, "nothing to do, or void it in NetSuite by hand if it was synced before",
 			"invoice %s is void; voided invoices are not synced", inv.ID)
 		return
 	}
 	if !money.Known(b.cur) {
-		b.problem(CodeUnknownCurrency, inv.ID, "", "invoice %s has currency %q, which is not an ISO 4217 code", inv.ID, inv.Currency)
+		b.problem(outcome.CodeUnknownCurrency, inv.ID, "", "invoice %s has currency %q, which is not an ISO 4217 code", inv.ID, inv.Currency)
 		return
 	}
 	if inv.Customer == "" {
-		b.problem(CodeMissingField, inv.ID, "attach a customer to the invoice in Stripe",
+		b.problem(outcome.CodeMissingField, inv.ID, "attach a customer to the invoice in Stripe",
 			"invoice %s has no customer; NetSuite invoices need one", inv.ID)
 		return
 	}
 	if b.snap.Customers[inv.Customer] == nil && b.s.CustomerMode != "global" {
-		b.problem(CodeMissingObject, inv.ID, "check the Stripe API key has read access to customers",
+		b.problem(outcome.CodeMissingObject, inv.ID, "check the Stripe API key has read access to customers",
 			"invoice %s: its customer %s was not returned by Stripe", inv.ID, inv.Customer)
 		return
 	}

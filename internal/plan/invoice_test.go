@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 )
 
@@ -94,12 +95,12 @@ func TestBuildInvoiceHeld(t *testing.T) {
 		edit func(*payout.Invoice, *payout.Customer) *payout.Customer
 		code string
 	}{
-		{"no email", func(_ *payout.Invoice, c *payout.Customer) *payout.Customer { c.Email = ""; return c }, CodeMissingField},
-		{"draft", func(i *payout.Invoice, c *payout.Customer) *payout.Customer { i.Status = "draft"; return c }, CodeNotFinalized},
-		{"void", func(i *payout.Invoice, c *payout.Customer) *payout.Customer { i.Status = "void"; return c }, CodeVoided},
-		{"lines off", func(i *payout.Invoice, c *payout.Customer) *payout.Customer { i.Total++; return c }, CodeInvoiceMismatch},
-		{"no customer", func(_ *payout.Invoice, _ *payout.Customer) *payout.Customer { return nil }, CodeMissingObject},
-		{"bad currency", func(i *payout.Invoice, c *payout.Customer) *payout.Customer { i.Currency = "us"; return c }, CodeUnknownCurrency},
+		{"no email", func(_ *payout.Invoice, c *payout.Customer) *payout.Customer { c.Email = ""; return c }, outcome.CodeMissingField},
+		{"draft", func(i *payout.Invoice, c *payout.Customer) *payout.Customer { i.Status = "draft"; return c }, outcome.CodeNotFinalized},
+		{"void", func(i *payout.Invoice, c *payout.Customer) *payout.Customer { i.Status = "void"; return c }, outcome.CodeVoided},
+		{"lines off", func(i *payout.Invoice, c *payout.Customer) *payout.Customer { i.Total++; return c }, outcome.CodeInvoiceMismatch},
+		{"no customer", func(_ *payout.Invoice, _ *payout.Customer) *payout.Customer { return nil }, outcome.CodeMissingObject},
+		{"bad currency", func(i *payout.Invoice, c *payout.Customer) *payout.Customer { i.Currency = "us"; return c }, outcome.CodeUnknownCurrency},
 	} {
 		inv, cust := testInvoice()
 		pl := BuildInvoice(inv, tc.edit(inv, cust), invoiceSettings(), nil)
@@ -110,7 +111,7 @@ func TestBuildInvoiceHeld(t *testing.T) {
 	inv, cust := testInvoice()
 	s := invoiceSettings()
 	s.TaxItem = ""
-	if pl := BuildInvoice(inv, cust, s, nil); !pl.Held() || pl.Problems[0].Code != CodeMissingMapping {
+	if pl := BuildInvoice(inv, cust, s, nil); !pl.Held() || pl.Problems[0].Code != outcome.CodeMissingMapping {
 		t.Errorf("no tax item: %+v", pl.Problems)
 	}
 }

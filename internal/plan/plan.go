@@ -5,24 +5,17 @@ package plan
 
 import (
 	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
-)
-
-// Payout statuses as reported.
-const (
-	StatusReady      = "ready"      // validated, nothing pushed yet (or dry run)
-	StatusHeld       = "held"       // validation failed or needs a person; nothing pushed
-	StatusReconciled = "reconciled" // deposit exists in NetSuite
-	StatusFailed     = "failed"     // NetSuite rejected a record; retried next run
 )
 
 // Plan is the set of NetSuite records for one payout, in dependency order
 // (every record comes after the records it references; the deposit is last).
 type Plan struct {
-	Payout       payout.Payout `json:"payout"`
-	Records      []Record      `json:"records"`
-	DepositTotal int64         `json:"deposit_total"`
-	Problems     []Problem     `json:"problems,omitempty"`
+	Payout       payout.Payout     `json:"payout"`
+	Records      []Record          `json:"records"`
+	DepositTotal int64             `json:"deposit_total"`
+	Problems     []outcome.Problem `json:"problems,omitempty"`
 	// Notes are facts for a person that do not stop the payout.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -31,11 +24,11 @@ type Plan struct {
 func (p *Plan) Held() bool { return len(p.Problems) > 0 }
 
 // Status is ready or held.
-func (p *Plan) Status() string {
+func (p *Plan) Status() outcome.Status {
 	if p.Held() {
-		return StatusHeld
+		return outcome.Held
 	}
-	return StatusReady
+	return outcome.Ready
 }
 
 // Counts returns the number of planned records by NetSuite record type.
@@ -58,31 +51,6 @@ type Record struct {
 	Deps []string      `json:"deps,omitempty"`
 	Body netsuite.Body `json:"body"`
 }
-
-// Problem is why a payout is held: what object, which rule, how to fix it.
-type Problem struct {
-	Code    string `json:"code"`
-	Object  string `json:"object"`
-	Message string `json:"message"`
-	Fix     string `json:"fix,omitempty"`
-}
-
-// Problem codes.
-const (
-	CodeSumMismatch     = "PAYOUT_SUM_MISMATCH"    // Σ net ≠ payout amount
-	CodeDepositMismatch = "DEPOSIT_MISMATCH"       // planned deposit ≠ payout amount
-	CodeUnsupported     = "UNSUPPORTED_CATEGORY"   // category nsrecon cannot account yet / unknown
-	CodeMissingMapping  = "MISSING_MAPPING"        // a config mapping is absent
-	CodeMissingField    = "MISSING_FIELD"          // a Stripe object lacks a required field
-	CodeMissingObject   = "MISSING_OBJECT"         // a referenced Stripe object was not fetched
-	CodeUnresolvedRef   = "UNRESOLVED_REFERENCE"   // a NetSuite reference cannot be resolved
-	CodeUnknownCurrency = "UNKNOWN_CURRENCY"       // not an ISO currency
-	CodeInvoiceMismatch = "INVOICE_TOTAL_MISMATCH" // invoice lines ≠ invoice total
-	CodeManualPayout    = "MANUAL_PAYOUT"          // not automatic: reconcile by hand
-	CodeNotPaid         = "PAYOUT_NOT_PAID"        // in transit / pending: validated only
-	CodeBadAmount       = "BAD_AMOUNT"             // inexact or impossible amount
-	CodeNegativePayout  = "NEGATIVE_PAYOUT"        // a debit: NetSuite deposits cannot be negative
-)
 
 // Known tells the planner which nsrecon-made records already exist in
 // NetSuite (from the ledger, or planned earlier in the same run), so records

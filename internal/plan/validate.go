@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/nsrecon/nsrecon/internal/money"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 )
 
 // validate checks the invariants that must hold before anything is pushed:
@@ -28,7 +29,7 @@ func (b *builder) validate() {
 	}
 	ccy := strings.ToUpper(b.cur)
 	if sum != po.Amount {
-		b.problem(CodeSumMismatch, po.ID, "check the payout in the Stripe Dashboard; re-run once Stripe's data is complete",
+		b.problem(outcome.CodeSumMismatch, po.ID, "check the payout in the Stripe Dashboard; re-run once Stripe's data is complete",
 			"payout %s is %s %s but its %d balance transactions net to %s %s (difference %s)",
 			po.ID, money.Format(po.Amount, b.cur), ccy, len(b.snap.Transactions),
 			money.Format(sum, b.cur), ccy, money.Format(po.Amount-sum, b.cur))
@@ -36,7 +37,7 @@ func (b *builder) validate() {
 	// With a transaction-level problem or a sum mismatch the deposit is
 	// known to be off; reporting that too would only bury the cause.
 	if b.lineProblems == 0 && sum == po.Amount && b.plan.DepositTotal != po.Amount {
-		b.problem(CodeDepositMismatch, po.ID, "report this to the nsrecon maintainers with the payout ID",
+		b.problem(outcome.CodeDepositMismatch, po.ID, "report this to the nsrecon maintainers with the payout ID",
 			"planned deposit for %s totals %s %s, payout is %s %s",
 			po.ID, money.Format(b.plan.DepositTotal, b.cur), ccy, money.Format(po.Amount, b.cur), ccy)
 	}
@@ -50,7 +51,7 @@ func (b *builder) validateRefs() {
 	for _, r := range b.plan.Records {
 		for _, d := range r.Deps {
 			if !seen[d] && !b.known.Has(d) {
-				b.problem(CodeUnresolvedRef, r.Source, "",
+				b.problem(outcome.CodeUnresolvedRef, r.Source, "",
 					"%s %s references %s, which is neither planned before it nor in NetSuite", r.Type, r.ExternalID, d)
 			}
 		}

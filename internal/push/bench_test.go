@@ -12,7 +12,7 @@ import (
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/netsuite/nsfake"
-	"github.com/nsrecon/nsrecon/internal/plan"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 )
 
 // BenchmarkPush10k pushes one payout of NSRECON_BENCH_RECORDS records
@@ -68,7 +68,7 @@ func BenchmarkPush10k(b *testing.B) {
 				res, err := p.Push(context.Background(), pl)
 				elapsed := time.Since(start)
 				b.StopTimer()
-				if err != nil || res.Status != plan.StatusReconciled {
+				if err != nil || res.Status != outcome.Reconciled {
 					b.Fatalf("push: %v %+v", err, res.Errors)
 				}
 				calls := apiCalls(fake)
@@ -84,7 +84,7 @@ func BenchmarkPush10k(b *testing.B) {
 				b.ReportMetric(float64(puts)/float64(len(pl.Records)), "writes/rec")
 				if second {
 					res, err := p.Push(context.Background(), buildPlan(spec))
-					if err != nil || res.Status != plan.StatusReconciled {
+					if err != nil || res.Status != outcome.Reconciled {
 						b.Fatalf("second push: %v %+v", err, res.Errors)
 					}
 					b.ReportMetric(float64(apiCalls(fake)-calls), "calls-2nd-run")

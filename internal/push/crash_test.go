@@ -18,6 +18,7 @@ import (
 
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite/nsfake"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/plan"
 )
 
@@ -63,7 +64,7 @@ func TestHelperPush(t *testing.T) {
 	}})
 	for _, pl := range crashPlans() {
 		res, err := p.Push(ctx, pl)
-		if err != nil || res.Status != plan.StatusReconciled {
+		if err != nil || res.Status != outcome.Reconciled {
 			fmt.Fprintln(os.Stderr, res, err)
 			os.Exit(5)
 		}
@@ -163,7 +164,7 @@ func TestCrashAndResume(t *testing.T) {
 	l := openLedger(t, ledgerPath)
 	for _, pl := range plans {
 		ps, ok, err := l.Payout(ctx, pl.Payout.ID)
-		if err != nil || !ok || ps.Status != ledger.PayoutReconciled || ps.DepositID == "" {
+		if err != nil || !ok || ps.Status != outcome.Reconciled || ps.DepositID == "" {
 			t.Errorf("payout %s: %+v %v", pl.Payout.ID, ps, err)
 		}
 		rows, _ := l.PayoutRecords(ctx, pl.Payout.ID)

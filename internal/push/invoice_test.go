@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/plan"
 )
@@ -27,7 +28,7 @@ func TestPushInvoicePlan(t *testing.T) {
 	p := New(c, l, Options{})
 
 	res, err := p.Push(ctx, invoicePlan(2))
-	if err != nil || res.Status != plan.StatusSynced || res.Pushed != 3 {
+	if err != nil || res.Status != outcome.Synced || res.Pushed != 3 {
 		t.Fatalf("first push: %+v, %v", res, err)
 	}
 	if _, ok, _ := l.Payout(ctx, ""); ok {
@@ -36,14 +37,14 @@ func TestPushInvoicePlan(t *testing.T) {
 	// Again, unchanged: nothing is sent.
 	before := c.Stats().Requests
 	res, err = p.Push(ctx, invoicePlan(2))
-	if err != nil || res.Status != plan.StatusSynced || res.Skipped != 3 || c.Stats().Requests != before {
+	if err != nil || res.Status != outcome.Synced || res.Skipped != 3 || c.Stats().Requests != before {
 		t.Fatalf("unchanged push: %+v, %v, %d requests", res, err, c.Stats().Requests-before)
 	}
 	// The invoice changed in Stripe: only the invoice is sent again, and
 	// NetSuite updates the same record.
 	id, _, _ := l.InternalID(ctx, "stripe_in_1")
 	res, err = p.Push(ctx, invoicePlan(3))
-	if err != nil || res.Status != plan.StatusSynced || res.Pushed != 1 || res.Skipped != 2 {
+	if err != nil || res.Status != outcome.Synced || res.Pushed != 1 || res.Skipped != 2 {
 		t.Fatalf("changed push: %+v, %v", res, err)
 	}
 	invs := fake.Records(netsuite.TypeInvoice)
@@ -55,8 +56,8 @@ func TestPushInvoicePlan(t *testing.T) {
 	}
 	// A held invoice plan writes nothing.
 	held := invoicePlan(2)
-	held.Problems = []plan.Problem{{Code: plan.CodeMissingField}}
-	if res, err := p.Push(ctx, held); err != nil || res.Status != plan.StatusHeld {
+	held.Problems = []outcome.Problem{{Code: outcome.CodeMissingField}}
+	if res, err := p.Push(ctx, held); err != nil || res.Status != outcome.Held {
 		t.Errorf("held: %+v, %v", res, err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/plan"
 )
 
@@ -91,12 +92,12 @@ const (
 // Result is what became of one payout's plan.
 type Result struct {
 	PayoutID  string
-	Status    string // plan.StatusReconciled, StatusFailed or StatusHeld
-	DepositID string // NetSuite internal ID of the deposit, once it exists
-	Pushed    int    // records sent and confirmed
-	Skipped   int    // records the ledger already had: no NetSuite call
-	Failed    int    // records NetSuite refused, or that could not be resolved
-	Blocked   int    // records not sent because something they depend on failed
+	Status    outcome.Status // Reconciled, Failed or Held (Synced for an invoice)
+	DepositID string         // NetSuite internal ID of the deposit, once it exists
+	Pushed    int            // records sent and confirmed
+	Skipped   int            // records the ledger already had: no NetSuite call
+	Failed    int            // records NetSuite refused, or that could not be resolved
+	Blocked   int            // records not sent because something they depend on failed
 	Errors    []RecordError
 }
 
@@ -155,11 +156,11 @@ func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 	// confirmed should not be left "pending" because the user hit Ctrl-C.
 	lctx := context.WithoutCancel(ctx)
 	if pl.Held() {
-		res.Status = plan.StatusHeld
+		res.Status = outcome.Held
 		if pl.IsInvoicePlan() {
 			return res, nil
 		}
-		return res, p.setPayout(lctx, pl, ledger.PayoutHeld, "", pl.Problems)
+		return res, p.setPayout(lctx, pl, outcome.Held, "", pl.Problems)
 	}
 	r, err := newRun(p, pl)
 	if err != nil {
@@ -173,9 +174,9 @@ func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 
 	if pl.IsInvoicePlan() {
 		if runErr != nil && !errors.Is(runErr, ctx.Err()) {
-			res.Status = plan.StatusFailed
+			res.Status = outcome.Failed
 		}
-		p.log.LogAttrs(ctx, slog.LevelInfo, "invoice pushed", slog.String("status", res.Status),
+		p.log.LogAttrs(ctx, slog.LevelInfo, "invoice pushed", slog.String("status", string(res.Status)),
 			slog.Int("pushed", res.Pushed), slog.Int("skipped", res.Skipped), slog.Int("failed", res.Failed),
 			slog.Int("blocked", res.Blocked), slog.Duration("elapsed", time.Since(r.start)))
 		return res, runErr
@@ -184,29 +185,29 @@ func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 	switch {
 	case runErr != nil && !errors.Is(runErr, ctx.Err()):
 		// The ledger itself failed; it cannot take the payout's state either.
-		res.Status = plan.StatusFailed
+		res.Status = outcome.Failed
 		return res, runErr
-	case res.Status == plan.StatusReconciled:
-		err = p.setPayout(lctx, pl, ledger.PayoutReconciled, res.DepositID, nil)
+	case res.Status == outcome.Reconciled:
+		err = p.setPayout(lctx, pl, outcome.Reconciled, res.DepositID, nil)
 	default:
-		problems := make([]plan.Problem, 0, len(res.Errors)+1)
+		problems := make([]outcome.Problem, 0, len(res.Errors)+1)
 		for _, e := range res.Errors {
 			problems = append(problems, problemOf(e))
 		}
 		if runErr != nil {
-			problems = append(problems, plan.Problem{Code: CodeInterrupted, Object: pl.Payout.ID,
+			problems = append(problems, outcome.Problem{Code: CodeInterrupted, Object: pl.Payout.ID,
 				Message: "the run was interrupted before the payout was reconciled",
 				Fix:     "run again: records already done are not sent twice"})
 		}
-		err = p.setPayout(lctx, pl, ledger.PayoutFailed, "", problems)
+		err = p.setPayout(lctx, pl, outcome.Failed, "", problems)
 	}
 	p.log.LogAttrs(ctx, slog.LevelInfo, "payout pushed", slog.String("payout", res.PayoutID),
-		slog.String("status", res.Status), slog.Int("pushed", res.Pushed), slog.Int("skipped", res.Skipped),
+		slog.String("status", string(res.Status)), slog.Int("pushed", res.Pushed), slog.Int("skipped", res.Skipped),
 		slog.Int("failed", res.Failed), slog.Int("blocked", res.Blocked), slog.Duration("elapsed", time.Since(r.start)))
 	return res, errors.Join(runErr, err)
 }
 
-func problemOf(e RecordError) plan.Problem {
+func problemOf(e RecordError) outcome.Problem {
 	obj := e.Source
 	if obj == "" {
 		obj = e.ExternalID
@@ -219,10 +220,10 @@ func problemOf(e RecordError) plan.Problem {
 	if e.Status != 0 {
 		msg = fmt.Sprintf("NetSuite %s %s: %d %s", e.Type, e.ExternalID, e.Status, e.Detail)
 	}
-	return plan.Problem{Code: e.Code, Object: obj, Message: msg, Fix: fix}
+	return outcome.Problem{Code: e.Code, Object: obj, Message: msg, Fix: fix}
 }
 
-func (p *Pusher) setPayout(ctx context.Context, pl *plan.Plan, status, depositID string, problems []plan.Problem) error {
+func (p *Pusher) setPayout(ctx context.Context, pl *plan.Plan, status outcome.Status, depositID string, problems []outcome.Problem) error {
 	var js json.RawMessage
 	if len(problems) > 0 {
 		b, err := json.Marshal(problems)
@@ -375,8 +376,8 @@ func (r *run) loadLedger(ctx context.Context) error {
 	return nil
 }
 
-// outcome is what a worker reports for a node.
-type outcome struct {
+// nodeResult is what a worker reports for a node.
+type nodeResult struct {
 	n         *node
 	id        string
 	unchanged bool // the ledger had it with this very body: not sent
@@ -416,7 +417,7 @@ func (r *run) schedule(ctx context.Context) error {
 	r.progress()
 
 	limit := r.p.opts.Concurrency + r.p.opts.Queue
-	results := make(chan outcome, limit)
+	results := make(chan nodeResult, limit)
 	inflight := 0
 	cancelled := ctx.Done()
 	var runErr error
@@ -549,7 +550,7 @@ func (r *run) fail(n *node, e *RecordError) {
 // work does one node's NetSuite calls and records the result. A batch
 // Writer (NetSuite's async batches of up to 100 records) would take several
 // ready nodes here; the scheduling around it would not change.
-func (r *run) work(ctx context.Context, n *node) outcome {
+func (r *run) work(ctx context.Context, n *node) nodeResult {
 	lctx := context.WithoutCancel(ctx)
 	if n.rec == nil {
 		return r.lookup(ctx, n)
@@ -557,62 +558,62 @@ func (r *run) work(ctx context.Context, n *node) outcome {
 	rec := ledger.Record{ExternalID: n.ext, Type: n.rec.Type, Source: n.rec.Source, PayoutID: r.pl.Payout.ID}
 	body, err := json.Marshal(n.rec.Body)
 	if err != nil {
-		return outcome{n: n, err: &RecordError{Code: "INVALID_BODY", Detail: err.Error(), Permanent: true}}
+		return nodeResult{n: n, err: &RecordError{Code: "INVALID_BODY", Detail: err.Error(), Permanent: true}}
 	}
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
 	if pr := n.prior; pr != nil && pr.Status == ledger.RecordDone && pr.InternalID != "" && pr.BodyHash == hash {
-		return outcome{n: n, id: pr.InternalID, unchanged: true}
+		return nodeResult{n: n, id: pr.InternalID, unchanged: true}
 	}
 	if err := r.p.l.MarkPending(lctx, rec, hash); err != nil {
-		return outcome{n: n, fatal: err}
+		return nodeResult{n: n, fatal: err}
 	}
 	id, err := r.p.w.Upsert(ctx, n.rec.Type, n.ext, json.RawMessage(body))
 	if err != nil {
 		if ctx.Err() != nil {
 			// Abandoned: it may or may not exist; "pending" says so, and the
 			// next run's upsert settles it either way.
-			return outcome{n: n, fatal: ctx.Err()}
+			return nodeResult{n: n, fatal: ctx.Err()}
 		}
 		e := recordError(err)
 		if ferr := r.p.l.MarkFailed(lctx, rec, err.Error()); ferr != nil {
-			return outcome{n: n, fatal: ferr}
+			return nodeResult{n: n, fatal: ferr}
 		}
-		return outcome{n: n, err: e}
+		return nodeResult{n: n, err: e}
 	}
 	if err := r.p.l.MarkDone(lctx, rec, id, hash); err != nil {
-		return outcome{n: n, fatal: err}
+		return nodeResult{n: n, fatal: err}
 	}
 	r.p.log.LogAttrs(ctx, slog.LevelDebug, "record pushed", slog.String("external_id", n.ext),
 		slog.String("type", n.rec.Type), slog.String("id", id))
-	return outcome{n: n, id: id}
+	return nodeResult{n: n, id: id}
 }
 
 // lookup finds a record the plan references but does not hold (made by an
 // earlier payout, with the ledger lost or made elsewhere). External IDs do
 // not say their record type, so it tries the types that the referencing
 // records can point at, most likely first: normally one GET.
-func (r *run) lookup(ctx context.Context, n *node) outcome {
+func (r *run) lookup(ctx context.Context, n *node) nodeResult {
 	for _, typ := range n.types {
 		id, err := r.p.w.FindByExternalID(ctx, typ, n.ext)
 		switch {
 		case err == nil:
 			// Remember it, so the next payout that needs it costs nothing.
 			if err := r.p.l.MarkDone(context.WithoutCancel(ctx), ledger.Record{ExternalID: n.ext, Type: typ}, id, ""); err != nil {
-				return outcome{n: n, fatal: err}
+				return nodeResult{n: n, fatal: err}
 			}
-			return outcome{n: n, id: id}
+			return nodeResult{n: n, id: id}
 		case errors.Is(err, netsuite.ErrNotFound):
 			continue
 		case ctx.Err() != nil:
-			return outcome{n: n, fatal: ctx.Err()}
+			return nodeResult{n: n, fatal: ctx.Err()}
 		default:
 			e := recordError(err)
 			e.Detail = fmt.Sprintf("looking up referenced %s as %s: %s", n.ext, typ, e.Detail)
-			return outcome{n: n, err: e}
+			return nodeResult{n: n, err: e}
 		}
 	}
-	return outcome{n: n, err: &RecordError{Code: CodeMissingDependency, Permanent: true,
+	return nodeResult{n: n, err: &RecordError{Code: CodeMissingDependency, Permanent: true,
 		Detail: fmt.Sprintf("references %s, which is neither in the ledger nor in NetSuite (looked up as %s)",
 			n.ext, strings.Join(n.types, ", "))}}
 }
@@ -647,16 +648,16 @@ func (r *run) finish(res *Result) {
 			deposit = n
 		}
 	}
-	res.Status = plan.StatusFailed
+	res.Status = outcome.Failed
 	if deposit == nil {
 		// An invoice plan: synced once every record is.
 		if r.pushed+r.skipped == len(r.nodes) {
-			res.Status = plan.StatusSynced
+			res.Status = outcome.Synced
 		}
 		return
 	}
 	if deposit.state == done && r.pushed+r.skipped == len(r.nodes) {
-		res.Status = plan.StatusReconciled
+		res.Status = outcome.Reconciled
 		res.DepositID = r.ids[deposit.ext]
 	}
 }

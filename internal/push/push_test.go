@@ -12,6 +12,7 @@ import (
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/netsuite/nsfake"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/plan"
 )
 
@@ -21,7 +22,7 @@ func pushOK(t *testing.T, p *Pusher, pl *plan.Plan) Result {
 	if err != nil {
 		t.Fatalf("Push %s: %v", pl.Payout.ID, err)
 	}
-	if res.Status != plan.StatusReconciled {
+	if res.Status != outcome.Reconciled {
 		t.Fatalf("Push %s: %s, errors %v", pl.Payout.ID, res.Status, res.Errors)
 	}
 	return res
@@ -65,7 +66,7 @@ func TestPushEndToEnd(t *testing.T) {
 		}
 	}
 	ps, ok, err := l.Payout(ctx, "po_1")
-	if err != nil || !ok || ps.Status != ledger.PayoutReconciled || ps.DepositID != res.DepositID || ps.Amount != pl.Payout.Amount {
+	if err != nil || !ok || ps.Status != outcome.Reconciled || ps.DepositID != res.DepositID || ps.Amount != pl.Payout.Amount {
 		t.Fatalf("payout row %+v %v %v", ps, ok, err)
 	}
 
@@ -151,7 +152,7 @@ func TestPushPermanentError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != plan.StatusFailed || res.Failed != 1 || len(res.Errors) != 1 || res.DepositID != "" {
+	if res.Status != outcome.Failed || res.Failed != 1 || len(res.Errors) != 1 || res.DepositID != "" {
 		t.Fatalf("result %+v", res)
 	}
 	e := res.Errors[0]
@@ -172,8 +173,8 @@ func TestPushPermanentError(t *testing.T) {
 		t.Fatalf("%d deposits sent for a failed payout", n)
 	}
 	ps, _, _ := l.Payout(ctx, "po_bad")
-	var problems []plan.Problem
-	if err := json.Unmarshal(ps.Problems, &problems); err != nil || ps.Status != ledger.PayoutFailed ||
+	var problems []outcome.Problem
+	if err := json.Unmarshal(ps.Problems, &problems); err != nil || ps.Status != outcome.Failed ||
 		len(problems) != 1 || problems[0].Code != e.Code || !strings.Contains(problems[0].Message, e.Detail) {
 		t.Fatalf("payout row %+v (%v)", ps, err)
 	}
@@ -242,7 +243,7 @@ func TestPushEarlierPayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != plan.StatusFailed || res.Failed != 2 || res.Errors[0].Code != CodeMissingDependency {
+	if res.Status != outcome.Failed || res.Failed != 2 || res.Errors[0].Code != CodeMissingDependency {
 		t.Fatalf("result %+v", res)
 	}
 	t.Logf("error: %v", res.Errors[0])
@@ -267,7 +268,7 @@ func TestPushCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Push after cancel: %v", err)
 	}
-	if res.Status != plan.StatusFailed || res.Pushed < 20 || res.Pushed >= len(pl.Records)-1 {
+	if res.Status != outcome.Failed || res.Pushed < 20 || res.Pushed >= len(pl.Records)-1 {
 		t.Fatalf("result %+v", res)
 	}
 	// Everything NetSuite confirmed is in the ledger as done; nothing is
@@ -286,7 +287,7 @@ func TestPushCancel(t *testing.T) {
 		t.Errorf("ledger has %d done, result says %d pushed", done, res.Pushed)
 	}
 	ps, _, _ := l.Payout(context.Background(), "po_1")
-	if ps.Status != ledger.PayoutFailed || !strings.Contains(string(ps.Problems), CodeInterrupted) {
+	if ps.Status != outcome.Failed || !strings.Contains(string(ps.Problems), CodeInterrupted) {
 		t.Errorf("payout row %+v", ps)
 	}
 
@@ -302,13 +303,13 @@ func TestPushHeld(t *testing.T) {
 	fake := newFake(nil)
 	l := openLedger(t, "")
 	pl := buildPlan(planSpec{payout: "po_1", charges: 2})
-	pl.Problems = []plan.Problem{{Code: plan.CodeSumMismatch, Object: "po_1", Message: "off by 1"}}
+	pl.Problems = []outcome.Problem{{Code: outcome.CodeSumMismatch, Object: "po_1", Message: "off by 1"}}
 	res, err := New(newClient(t, serve(t, fake), 5), l, Options{}).Push(context.Background(), pl)
-	if err != nil || res.Status != plan.StatusHeld || apiCalls(fake) != 0 {
+	if err != nil || res.Status != outcome.Held || apiCalls(fake) != 0 {
 		t.Fatalf("%+v %v, %d calls", res, err, apiCalls(fake))
 	}
 	ps, _, _ := l.Payout(context.Background(), "po_1")
-	if ps.Status != ledger.PayoutHeld || !strings.Contains(string(ps.Problems), plan.CodeSumMismatch) {
+	if ps.Status != outcome.Held || !strings.Contains(string(ps.Problems), outcome.CodeSumMismatch) {
 		t.Fatalf("payout row %+v", ps)
 	}
 }
@@ -333,7 +334,7 @@ func TestPushCycle(t *testing.T) {
 	pl := buildPlan(planSpec{payout: "po_1", charges: 1})
 	pl.Records[0].Deps = []string{pl.Records[1].ExternalID} // customer ↔ invoice
 	res, err := New(newClient(t, serve(t, fake), 5), openLedger(t, ""), Options{}).Push(context.Background(), pl)
-	if err != nil || res.Status != plan.StatusFailed || res.Errors[0].Code != CodeDependencyCycle {
+	if err != nil || res.Status != outcome.Failed || res.Errors[0].Code != CodeDependencyCycle {
 		t.Fatalf("%+v %v", res, err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/plan"
 	"github.com/nsrecon/nsrecon/internal/push"
@@ -107,7 +108,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*report.Report, error) 
 		res := ledger.RunResult{
 			PayoutsTotal: rep.Totals.Payouts, PayoutsReconciled: rep.Totals.Reconciled,
 			PayoutsHeld: rep.Totals.Held, PayoutsFailed: rep.Totals.Failed,
-			Outcome: outcome(rep, runErr),
+			Outcome: runOutcome(rep, runErr),
 		}
 		for _, p := range rep.Payouts {
 			res.RecordsPushed += p.Pushed
@@ -120,7 +121,7 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*report.Report, error) 
 	return rep, runErr
 }
 
-func outcome(rep *report.Report, err error) string {
+func runOutcome(rep *report.Report, err error) string {
 	switch {
 	case errors.Is(err, context.Canceled):
 		return ledger.OutcomeInterrupted
@@ -286,11 +287,11 @@ func (r *Runner) alreadyReconciled(ctx context.Context, po payout.Payout) (bool,
 		return false, report.Payout{}, nil
 	}
 	st, ok, err := r.Ledger.Payout(ctx, po.ID)
-	if err != nil || !ok || st.Status != ledger.PayoutReconciled {
+	if err != nil || !ok || st.Status != outcome.Reconciled {
 		return false, report.Payout{}, err
 	}
 	entry := report.FromPlan(&plan.Plan{Payout: po, DepositTotal: po.Amount}, 0)
-	entry.Status, entry.DepositID = plan.StatusReconciled, st.DepositID
+	entry.Status, entry.DepositID = outcome.Reconciled, st.DepositID
 	if st.DepositID == "" {
 		entry.Notes = append(entry.Notes, "reconciled by hand (nsrecon ledger resolve); nothing to do")
 	} else {
@@ -312,8 +313,8 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 			}
 			log.Warn("reading payout from Stripe failed", "err", err)
 			entry := report.FromPlan(&plan.Plan{Payout: po}, 0)
-			entry.Status = plan.StatusFailed
-			entry.Problems = append(entry.Problems, report.Problem{
+			entry.Status = outcome.Failed
+			entry.Problems = append(entry.Problems, outcome.Problem{
 				Code: "STRIPE_ERROR", Object: po.ID, Message: err.Error(),
 				Fix: "re-run later; if it persists, check the payout in the Stripe Dashboard",
 			})
@@ -352,7 +353,7 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	}
 	if pl.Held() {
 		log.Info("payout held", "problems", len(pl.Problems))
-		return entry, r.setPayout(ctx, pl, plan.StatusHeld, "", entry.Problems)
+		return entry, r.setPayout(ctx, pl, outcome.Held, "", entry.Problems)
 	}
 	if err := r.preflight(ctx); err != nil {
 		return entry, err
@@ -367,7 +368,7 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		if e.Status != 0 {
 			msg = fmt.Sprintf("NetSuite answered %d for %s %s: %s", e.Status, e.Type, e.ExternalID, e.Detail)
 		}
-		entry.Problems = append(entry.Problems, report.Problem{
+		entry.Problems = append(entry.Problems, outcome.Problem{
 			Code: e.Code, Object: firstNonEmpty(e.Source, e.ExternalID), Message: msg,
 			Fix: "fix the cause in NetSuite or the config and run again; records already done are not sent twice",
 		})
@@ -417,7 +418,7 @@ var ErrNetSuiteAuth = errors.New("NetSuite rejected the credentials")
 // retries; the run stops rather than retry every payout the same way.
 var ErrNetSuiteUnreachable = errors.New("NetSuite did not answer")
 
-func (r *Runner) setPayout(ctx context.Context, pl *plan.Plan, status, depositID string, problems []report.Problem) error {
+func (r *Runner) setPayout(ctx context.Context, pl *plan.Plan, status outcome.Status, depositID string, problems []outcome.Problem) error {
 	if r.Ledger == nil {
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/money"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
 	"github.com/nsrecon/nsrecon/internal/plan"
@@ -136,7 +137,7 @@ func (w *world) checkBooks(wantDeposits int) {
 func statuses(rep *report.Report) string {
 	var s []string
 	for _, p := range rep.Payouts {
-		s = append(s, p.Status)
+		s = append(s, string(p.Status))
 		for _, pr := range p.Problems {
 			s = append(s, pr.Code+": "+pr.Message)
 		}
@@ -210,7 +211,7 @@ func TestReconciledPayoutIsLeftAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	if st, _, _ := l.Payout(context.Background(), rep.Payouts[0].ID); st.Status != ledger.PayoutReconciled {
+	if st, _, _ := l.Payout(context.Background(), rep.Payouts[0].ID); st.Status != outcome.Reconciled {
 		t.Errorf("ledger status %s after the second run", st.Status)
 	}
 	w.checkBooks(1)

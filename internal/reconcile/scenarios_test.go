@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
 	"github.com/nsrecon/nsrecon/internal/plan"
@@ -87,19 +88,19 @@ var expect = map[string]struct {
 	"refunds_invoice":      {[]string{"ready", "ready"}, nil},
 	"fees":                 {[]string{"ready"}, nil},
 	"many_transactions":    {[]string{"ready"}, nil},
-	"sum_mismatch":         {[]string{"held"}, []string{plan.CodeSumMismatch}},
-	"unsupported_category": {[]string{"held"}, []string{plan.CodeMissingMapping}},
-	"customer_no_email":    {[]string{"held"}, []string{plan.CodeMissingField}},
-	"manual_payout":        {[]string{"held"}, []string{plan.CodeManualPayout}},
-	"sandbox":              {[]string{"ready", "ready", "held", "held", "ready"}, []string{plan.CodeManualPayout, plan.CodeMissingField}},
+	"sum_mismatch":         {[]string{"held"}, []string{outcome.CodeSumMismatch}},
+	"unsupported_category": {[]string{"held"}, []string{outcome.CodeMissingMapping}},
+	"customer_no_email":    {[]string{"held"}, []string{outcome.CodeMissingField}},
+	"manual_payout":        {[]string{"held"}, []string{outcome.CodeManualPayout}},
+	"sandbox":              {[]string{"ready", "ready", "held", "held", "ready"}, []string{outcome.CodeManualPayout, outcome.CodeMissingField}},
 	"disputes":             {[]string{"ready", "ready", "ready"}, nil},
 	"multi_currency":       {[]string{"ready"}, nil},
 	"jpy_payout":           {[]string{"ready"}, nil},
 	"kwd_payout":           {[]string{"ready"}, nil},
 	"connect_platform":     {[]string{"ready"}, nil},
 	"payout_failure":       {[]string{"ready"}, nil},
-	"orphan_refund":        {[]string{"held"}, []string{plan.CodeUnresolvedRef}},
-	"unknown_category":     {[]string{"held"}, []string{plan.CodeUnsupported}},
+	"orphan_refund":        {[]string{"held"}, []string{outcome.CodeUnresolvedRef}},
+	"unknown_category":     {[]string{"held"}, []string{outcome.CodeUnsupported}},
 }
 
 func TestScenariosGolden(t *testing.T) {
@@ -122,11 +123,11 @@ func TestScenariosGolden(t *testing.T) {
 			}
 			var statuses, codes []string
 			for _, p := range rep.Payouts {
-				statuses = append(statuses, p.Status)
+				statuses = append(statuses, string(p.Status))
 				for _, pr := range p.Problems {
 					codes = append(codes, pr.Code)
 				}
-				if p.Status == plan.StatusReady && p.DepositTotal != p.Amount {
+				if p.Status == outcome.Ready && p.DepositTotal != p.Amount {
 					t.Errorf("%s ready but deposit %d ≠ amount %d", p.ID, p.DepositTotal, p.Amount)
 				}
 			}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
 	"github.com/nsrecon/nsrecon/internal/plan"
@@ -19,7 +20,7 @@ type unreachablePusher struct{ calls int }
 
 func (u *unreachablePusher) Push(_ context.Context, pl *plan.Plan) (push.Result, error) {
 	u.calls++
-	return push.Result{PayoutID: pl.Payout.ID, Status: plan.StatusFailed, Errors: []push.RecordError{{
+	return push.Result{PayoutID: pl.Payout.ID, Status: outcome.Failed, Errors: []push.RecordError{{
 		ExternalID: pl.Records[0].ExternalID, Type: pl.Records[0].Type, Code: push.CodeRequestFailed,
 		Detail: "dial tcp 127.0.0.1:1: connection refused",
 	}}}, nil
@@ -45,7 +46,7 @@ func TestStopsWhenNetSuiteUnreachable(t *testing.T) {
 	if !errors.Is(err, ErrNetSuiteUnreachable) || pusher.calls != 1 {
 		t.Fatalf("err %v after %d pushes; want ErrNetSuiteUnreachable after 1", err, pusher.calls)
 	}
-	if len(rep.Payouts) != 1 || rep.Payouts[0].Status != plan.StatusFailed || len(rep.Payouts[0].Problems) == 0 {
+	if len(rep.Payouts) != 1 || rep.Payouts[0].Status != outcome.Failed || len(rep.Payouts[0].Problems) == 0 {
 		t.Errorf("report %+v: want the failed payout with its problem", rep.Payouts)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/nsrecon/nsrecon/internal/plan"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 )
 
 // writeMarkdown renders GitHub-flavoured markdown for a CI step summary
@@ -63,12 +63,12 @@ func writeMarkdown(w io.Writer, r *Report) error {
 }
 
 // mdStatus makes the statuses that need a person stand out.
-func mdStatus(s string) string {
+func mdStatus(s outcome.Status) string {
 	switch s {
-	case plan.StatusHeld, plan.StatusFailed:
-		return "**" + mdEscape(s) + "**"
+	case outcome.Held, outcome.Failed:
+		return "**" + mdEscape(string(s)) + "**"
 	}
-	return mdEscape(s)
+	return mdEscape(string(s))
 }
 
 // mdEscape neutralises characters that would change the markdown's

@@ -10,6 +10,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/plan"
 )
 
@@ -43,26 +44,17 @@ type Payout struct {
 	Amount       int64          `json:"amount"`
 	DepositTotal int64          `json:"deposit_total"`
 	ArrivalDate  string         `json:"arrival_date"` // YYYY-MM-DD
-	Status       string         `json:"status"`       // plan.StatusReady, StatusHeld, StatusReconciled, StatusFailed
+	Status       outcome.Status `json:"status"`       // ready, held, reconciled or failed
 	Transactions int            `json:"transactions"`
 	Records      map[string]int `json:"records"` // NetSuite record type → count
 	DepositID    string         `json:"deposit_id,omitempty"`
 	// Pushed is how many records this run wrote to NetSuite (0 in a dry run
 	// or when the ledger already had everything).
-	Pushed   int       `json:"pushed"`
-	Problems []Problem `json:"problems"`
+	Pushed   int               `json:"pushed"`
+	Problems []outcome.Problem `json:"problems"`
 	// Notes are facts worth telling a person that do not stop anything, e.g.
 	// "payout is in_transit: validated only".
 	Notes []string `json:"notes"`
-}
-
-// Problem is why a payout is held or failed, worded for the person who must
-// fix it.
-type Problem struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Object  string `json:"object"` // Stripe or NetSuite object it is about
-	Fix     string `json:"fix,omitempty"`
 }
 
 // Totals summarises the payouts.
@@ -89,16 +81,13 @@ func FromPlan(p *plan.Plan, transactions int) Payout {
 		Status:       p.Status(),
 		Transactions: transactions,
 		Records:      p.Counts(),
-		Problems:     make([]Problem, 0, len(p.Problems)),
+		Problems:     append([]outcome.Problem{}, p.Problems...),
 		Notes:        []string{},
 	}
 	if !p.Payout.ArrivalDate.IsZero() {
 		// Stripe's arrival_date is midnight UTC of the bank's date; a local
 		// zone would move it to the previous day west of Greenwich.
 		out.ArrivalDate = p.Payout.ArrivalDate.UTC().Format(time.DateOnly)
-	}
-	for _, pr := range p.Problems {
-		out.Problems = append(out.Problems, Problem{Code: pr.Code, Message: pr.Message, Object: pr.Object, Fix: pr.Fix})
 	}
 	return out
 }
@@ -108,11 +97,11 @@ func (r *Report) Compute() {
 	t := Totals{Payouts: len(r.Payouts), ByCurrency: map[string]int64{}}
 	for _, p := range r.Payouts {
 		switch p.Status {
-		case plan.StatusReady:
+		case outcome.Ready:
 			t.Ready++
-		case plan.StatusHeld:
+		case outcome.Held:
 			t.Held++
-		case plan.StatusReconciled:
+		case outcome.Reconciled:
 			t.Reconciled++
 		default:
 			// An unknown status is a bug upstream; counting it as failed keeps
@@ -125,32 +114,14 @@ func (r *Report) Compute() {
 	r.Totals = t
 }
 
-// Exit statuses of a reconcile run, as documented in the CLI's EXIT STATUS.
-const (
-	ExitOK     = 0 // every payout ready (dry run) or reconciled
-	ExitFailed = 1 // at least one payout failed in NetSuite
-	ExitHeld   = 3 // at least one payout held by validation, none failed
-)
-
-// ExitCode maps the outcome to the process exit status. Failed wins over
-// held: a failure means NetSuite rejected something nsrecon thought was
-// right, which needs an engineer; a hold needs a finance decision, which the
-// report already explains. Either way every payout is in the report.
+// ExitCode maps the payouts' statuses to the process exit status
+// (outcome.ExitCode: failed wins over held).
 func ExitCode(r *Report) int {
-	held := false
-	for _, p := range r.Payouts {
-		switch p.Status {
-		case plan.StatusReady, plan.StatusReconciled:
-		case plan.StatusHeld:
-			held = true
-		default:
-			return ExitFailed
-		}
+	statuses := make([]outcome.Status, len(r.Payouts))
+	for i, p := range r.Payouts {
+		statuses[i] = p.Status
 	}
-	if held {
-		return ExitHeld
-	}
-	return ExitOK
+	return outcome.ExitCode(statuses...)
 }
 
 // Formats accepted by Write.
@@ -183,7 +154,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 	payouts := make([]payout, len(r.Payouts))
 	for i, p := range r.Payouts {
 		if p.Problems == nil {
-			p.Problems = []Problem{}
+			p.Problems = []outcome.Problem{}
 		}
 		if p.Notes == nil {
 			p.Notes = []string{}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/plan"
 )
@@ -28,37 +29,37 @@ func sample() *Report {
 		Payouts: []Payout{
 			{
 				ID: "po_1OreadyUSD", Currency: "usd", Amount: 123456789, DepositTotal: 123456789,
-				ArrivalDate: "2024-03-04", Status: plan.StatusReady, Transactions: 45,
+				ArrivalDate: "2024-03-04", Status: outcome.Ready, Transactions: 45,
 				Records: map[string]int{"customer": 3, "invoice": 2, "customerPayment": 40, "deposit": 1},
 				Notes:   []string{"payout is in_transit: validated only, nothing is synced until it is paid"},
 			},
 			{
 				ID: "po_1OheldJPY", Currency: "jpy", Amount: 150000, DepositTotal: 149000,
-				ArrivalDate: "2024-03-05", Status: plan.StatusHeld, Transactions: 7,
+				ArrivalDate: "2024-03-05", Status: outcome.Held, Transactions: 7,
 				Records: map[string]int{"customer": 2, "customerPayment": 5, "deposit": 1},
-				Problems: []Problem{
+				Problems: []outcome.Problem{
 					{
-						Code: plan.CodeMissingMapping, Object: "txn_1Oclimate",
+						Code: outcome.CodeMissingMapping, Object: "txn_1Oclimate",
 						Message: `No account is configured for reporting category "climate_order" (¥1,000).`,
 						Fix:     `Set accounts.categories.climate_order to the NetSuite account for Stripe Climate contributions.`,
 					},
 					{
-						Code: plan.CodeDepositMismatch, Object: "po_1OheldJPY",
+						Code: outcome.CodeDepositMismatch, Object: "po_1OheldJPY",
 						Message: "Planned deposit total 149,000 JPY does not equal the payout amount 150,000 JPY (difference 1,000 JPY).",
 					},
 				},
 			},
 			{
 				ID: "po_1OreconKWD", Currency: "kwd", Amount: 12345, DepositTotal: 12345,
-				ArrivalDate: "2024-03-06", Status: plan.StatusReconciled, Transactions: 3,
+				ArrivalDate: "2024-03-06", Status: outcome.Reconciled, Transactions: 3,
 				Records:   map[string]int{"customerPayment": 2, "customerRefund": 1, "creditMemo": 1, "deposit": 1},
 				DepositID: "8812", Pushed: 5,
 			},
 			{
 				ID: "po_1OfailUSD", Currency: "usd", Amount: -2500, DepositTotal: -2500,
-				ArrivalDate: "2024-03-07", Status: plan.StatusFailed, Transactions: 2,
+				ArrivalDate: "2024-03-07", Status: outcome.Failed, Transactions: 2,
 				Records: map[string]int{"customerRefund": 1, "deposit": 1, "journalEntry": 1}, Pushed: 1,
-				Problems: []Problem{{
+				Problems: []outcome.Problem{{
 					Code: "INVALID_CONTENT", Object: "stripe_re_1Oabc",
 					Message: "NetSuite: Invalid account reference key 999 for subsidiary 1 <US | Inc>.",
 					Fix:     "Check that accounts.undeposited_funds belongs to subsidiary 1.",
@@ -198,15 +199,15 @@ func TestCompute(t *testing.T) {
 
 func TestExitCode(t *testing.T) {
 	tests := []struct {
-		statuses []string
+		statuses []outcome.Status
 		want     int
 	}{
-		{nil, ExitOK},
-		{[]string{plan.StatusReady, plan.StatusReconciled}, ExitOK},
-		{[]string{plan.StatusReady, plan.StatusHeld}, ExitHeld},
-		{[]string{plan.StatusFailed, plan.StatusReconciled}, ExitFailed},
-		{[]string{plan.StatusHeld, plan.StatusFailed}, ExitFailed}, // failed wins
-		{[]string{plan.StatusReady, "bogus"}, ExitFailed},
+		{nil, outcome.ExitOK},
+		{[]outcome.Status{outcome.Ready, outcome.Reconciled}, outcome.ExitOK},
+		{[]outcome.Status{outcome.Ready, outcome.Held}, outcome.ExitHeld},
+		{[]outcome.Status{outcome.Failed, outcome.Reconciled}, outcome.ExitError},
+		{[]outcome.Status{outcome.Held, outcome.Failed}, outcome.ExitError}, // failed wins
+		{[]outcome.Status{outcome.Ready, "bogus"}, outcome.ExitError},
 	}
 	for _, tt := range tests {
 		r := &Report{}
@@ -233,15 +234,15 @@ func TestFromPlan(t *testing.T) {
 	}
 	got := FromPlan(p, 3)
 	if got.ID != "po_1" || got.Currency != "eur" || got.Amount != 5000 || got.DepositTotal != 5000 ||
-		got.ArrivalDate != "2024-03-05" || got.Status != plan.StatusReady || got.Transactions != 3 ||
+		got.ArrivalDate != "2024-03-05" || got.Status != outcome.Ready || got.Transactions != 3 ||
 		got.Records["customerPayment"] != 2 || got.Problems == nil || len(got.Problems) != 0 || got.Notes == nil {
 		t.Errorf("FromPlan = %+v", got)
 	}
 
-	p.Problems = []plan.Problem{{Code: plan.CodeNotPaid, Object: "po_1", Message: "in transit", Fix: "wait"}}
+	p.Problems = []outcome.Problem{{Code: outcome.CodeNotPaid, Object: "po_1", Message: "in transit", Fix: "wait"}}
 	got = FromPlan(p, 3)
-	if got.Status != plan.StatusHeld || len(got.Problems) != 1 ||
-		got.Problems[0] != (Problem{Code: plan.CodeNotPaid, Object: "po_1", Message: "in transit", Fix: "wait"}) {
+	if got.Status != outcome.Held || len(got.Problems) != 1 ||
+		got.Problems[0] != (outcome.Problem{Code: outcome.CodeNotPaid, Object: "po_1", Message: "in transit", Fix: "wait"}) {
 		t.Errorf("FromPlan held = %+v", got)
 	}
 }

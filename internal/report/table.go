@@ -94,7 +94,7 @@ func payoutTable(w io.Writer, payouts []Payout) error {
 			strings.ToUpper(p.Currency),
 			amount(p.Amount, p.Currency),
 			orDash(p.DepositID),
-			p.Status,
+			string(p.Status),
 			records(p.Records),
 		}); err != nil {
 			return err

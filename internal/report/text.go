@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/money"
-	"github.com/nsrecon/nsrecon/internal/plan"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 )
 
 // Helpers shared by the table and markdown renderers. Everything here is
@@ -93,14 +93,14 @@ func orDash(s string) string {
 }
 
 // statusNote says, for a person, what a status means for them.
-func statusNote(status string) string {
+func statusNote(status outcome.Status) string {
 	switch status {
-	case plan.StatusHeld:
+	case outcome.Held:
 		return "held: nothing was pushed; fix the problems below and run again"
-	case plan.StatusFailed:
+	case outcome.Failed:
 		return "failed: NetSuite rejected a record; the next run retries it"
 	}
-	return status
+	return string(status)
 }
 
 // needsAttention lists the payouts to explain in the problems section: every
@@ -108,7 +108,7 @@ func statusNote(status string) string {
 func needsAttention(r *Report) []Payout {
 	var out []Payout
 	for _, p := range r.Payouts {
-		if p.Status == plan.StatusHeld || p.Status == plan.StatusFailed || len(p.Problems) > 0 {
+		if p.Status == outcome.Held || p.Status == outcome.Failed || len(p.Problems) > 0 {
 			out = append(out, p)
 		}
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/stripe/stripe-go/v76/webhook"
 
 	"github.com/nsrecon/nsrecon/internal/ledger"
-	"github.com/nsrecon/nsrecon/internal/plan"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 )
 
 // InvoiceSyncer syncs one invoice (*Syncer).
@@ -355,11 +355,11 @@ func (s *Server) process(ctx context.Context, invoice string, events []ledger.Ev
 		next := s.backoff(attempts)
 		log.Error("invoice sync failed", "err", err, "retry_in", next)
 		lerr = s.cfg.Ledger.RetryEvents(lctx, ids, err.Error(), s.cfg.Now().Add(next))
-	case res.Status == plan.StatusSynced:
+	case res.Status == outcome.Synced:
 		log.Info("invoice synced", "netsuite_id", res.NetSuiteID, "pushed", res.Pushed, "skipped", res.Skipped,
 			"elapsed", time.Since(start))
 		lerr = s.cfg.Ledger.FinishEvents(lctx, ids, ledger.EventDone, "")
-	case res.Status == plan.StatusHeld:
+	case res.Status == outcome.Held:
 		msg := problemText(res.Problems)
 		log.Warn("invoice held; fix it, then run nsrecon invoices sync "+invoice, "problems", msg)
 		lerr = s.cfg.Ledger.FinishEvents(lctx, ids, ledger.EventHeld, msg)
@@ -392,7 +392,7 @@ func (s *Server) backoff(attempts int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-func problemText(ps []plan.Problem) string {
+func problemText(ps []outcome.Problem) string {
 	parts := make([]string, 0, len(ps))
 	for _, p := range ps {
 		s := p.Code + ": " + p.Message

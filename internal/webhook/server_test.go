@@ -16,6 +16,7 @@ import (
 
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/plan"
 	"github.com/nsrecon/nsrecon/internal/push"
@@ -420,7 +421,7 @@ func TestIdempotentWithDailyRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Payouts) != 1 || rep.Payouts[0].Status != plan.StatusReconciled {
+	if len(rep.Payouts) != 1 || rep.Payouts[0].Status != outcome.Reconciled {
 		js, _ := json.MarshalIndent(rep.Payouts, "", "  ")
 		t.Fatalf("daily run: %s", js)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/plan"
 	"github.com/nsrecon/nsrecon/internal/push"
@@ -48,8 +49,8 @@ type Syncer struct {
 	Ledger *ledger.Ledger
 }
 
-// Sync outcomes besides plan.StatusSynced, plan.StatusHeld and
-// plan.StatusFailed.
+// Sync outcomes besides outcome.Synced, outcome.Held and
+// outcome.Failed.
 const (
 	// CodeStripe is the problem code of a failure to read the invoice.
 	CodeStripe = "STRIPE_ERROR"
@@ -57,14 +58,14 @@ const (
 
 // Result is what became of one invoice.
 type Result struct {
-	Invoice    string         `json:"invoice"`
-	Number     string         `json:"number,omitempty"`
-	Customer   string         `json:"customer,omitempty"`
-	Status     string         `json:"status"` // synced, held or failed
-	NetSuiteID string         `json:"netsuite_id,omitempty"`
-	Pushed     int            `json:"pushed"`
-	Skipped    int            `json:"skipped"`
-	Problems   []plan.Problem `json:"problems,omitempty"`
+	Invoice    string            `json:"invoice"`
+	Number     string            `json:"number,omitempty"`
+	Customer   string            `json:"customer,omitempty"`
+	Status     outcome.Status    `json:"status"` // synced, held or failed
+	NetSuiteID string            `json:"netsuite_id,omitempty"`
+	Pushed     int               `json:"pushed"`
+	Skipped    int               `json:"skipped"`
+	Problems   []outcome.Problem `json:"problems,omitempty"`
 	// Retry says a failure may pass by itself (NetSuite or Stripe
 	// unreachable, busy or refusing the credentials): the worker keeps
 	// the event queued. Otherwise a failure needs a person.
@@ -83,7 +84,7 @@ func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
-		res.Status = plan.StatusFailed
+		res.Status = outcome.Failed
 		// A missing invoice stays missing; everything else (network,
 		// 5xx, rate limits, a revoked key being replaced) may pass.
 		res.Retry = !strings.HasSuffix(err.Error(), "no such invoice")
@@ -91,7 +92,7 @@ func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
 		if payout.IsAuth(err) {
 			fix, res.Auth = "check stripe.api_key (or STRIPE_API_KEY)", true
 		}
-		res.Problems = []plan.Problem{{Code: CodeStripe, Object: id, Message: err.Error(), Fix: fix}}
+		res.Problems = []outcome.Problem{{Code: CodeStripe, Object: id, Message: err.Error(), Fix: fix}}
 		return res, nil
 	}
 	res.Number, res.Customer = inv.Number, inv.Customer
@@ -104,8 +105,8 @@ func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
 			if ctx.Err() != nil {
 				return res, ctx.Err()
 			}
-			res.Status, res.Retry = plan.StatusFailed, !netsuite.IsPermanent(err)
-			res.Problems = []plan.Problem{{Code: push.CodeRequestFailed, Object: cust.ID,
+			res.Status, res.Retry = outcome.Failed, !netsuite.IsPermanent(err)
+			res.Problems = []outcome.Problem{{Code: push.CodeRequestFailed, Object: cust.ID,
 				Message: fmt.Sprintf("matching customer %s by email in NetSuite: %v", cust.ID, err),
 				Fix:     "check NetSuite is reachable; retried while the error may pass"}}
 			return res, nil
@@ -117,7 +118,7 @@ func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
 
 	pl := plan.BuildInvoice(inv, cust, s.Settings, known)
 	if pl.Held() {
-		res.Status, res.Problems = plan.StatusHeld, pl.Problems
+		res.Status, res.Problems = outcome.Held, pl.Problems
 		return res, nil
 	}
 	pr, err := s.Push.Push(ctx, pl)
@@ -131,7 +132,7 @@ func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
 	}
 	res.Retry = true
 	for _, e := range pr.Errors {
-		res.Problems = append(res.Problems, plan.Problem{Code: e.Code, Object: firstNonEmpty(e.Source, e.ExternalID),
+		res.Problems = append(res.Problems, outcome.Problem{Code: e.Code, Object: firstNonEmpty(e.Source, e.ExternalID),
 			Message: e.Error(), Fix: fixFor(e)})
 		// NetSuite refused the record as sent: sending it again cannot
 		// help, unless it refused the credentials, which a person fixes
