@@ -56,12 +56,34 @@ func (r *Reader) Snapshot(ctx context.Context, p Payout) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	snap.Transactions = txns
-	// A failed or cancelled payout's funds come back as one transaction in
-	// a later payout; what they were (charges, refunds, fees) was never
-	// deposited, so fetch it to account for it here, record by record.
+	carried, err := r.carriedTxns(ctx, p.ID, txns)
+	if err != nil {
+		return nil, err
+	}
+	snap.Transactions = append(txns, carried...)
+
+	// Walk from the transactions outwards: sources, then the charges that
+	// refunds and disputes point at, then invoices (whose expansion brings
+	// their customers), then any customer still unknown.
+	for _, step := range []func(context.Context, *Snapshot) error{
+		r.readSources, r.readParentCharges, r.readInvoices, r.readCustomers,
+	} {
+		if err := step(ctx, snap); err != nil {
+			return nil, err
+		}
+	}
+	return snap, nil
+}
+
+// carriedTxns lists what earlier failed or cancelled payouts carried into
+// payout payoutID. A failed or cancelled payout's funds come back as one
+// transaction in a later payout; what they were (charges, refunds, fees)
+// was never deposited, so fetch it to account for it here, record by
+// record.
+func (r *Reader) carriedTxns(ctx context.Context, payoutID string, txns []BalanceTransaction) ([]BalanceTransaction, error) {
+	var out []BalanceTransaction
 	for _, t := range txns {
-		if (t.Type != "payout_failure" && t.Type != "payout_cancel") || !strings.HasPrefix(t.Source, "po_") || t.Source == p.ID {
+		if (t.Type != "payout_failure" && t.Type != "payout_cancel") || !strings.HasPrefix(t.Source, "po_") || t.Source == payoutID {
 			continue
 		}
 		carried, err := r.listTxns(ctx, t.Source)
@@ -73,35 +95,41 @@ func (r *Reader) Snapshot(ctx context.Context, p Payout) (*Snapshot, error) {
 				continue // the failed payout's own withdrawal
 			}
 			c.Via = t.ID
-			snap.Transactions = append(snap.Transactions, c)
+			out = append(out, c)
 		}
 	}
+	return out, nil
+}
 
-	// Walk from the transactions outwards: sources, then the charges that
-	// refunds and disputes point at, then invoices (whose expansion brings
-	// their customers), then any customer still unknown.
+// readSources reads the charge, refund or dispute behind each transaction.
+func (r *Reader) readSources(ctx context.Context, snap *Snapshot) error {
 	for _, t := range snap.Transactions {
 		switch t.SourceType {
 		case "charge":
 			if c, err := r.charge(ctx, t.Source); err != nil {
-				return nil, err
+				return err
 			} else if c != nil {
 				snap.Charges[c.ID] = c
 			}
 		case "refund":
 			if rf, err := r.refund(ctx, t.Source); err != nil {
-				return nil, err
+				return err
 			} else if rf != nil {
 				snap.Refunds[rf.ID] = rf
 			}
 		case "dispute":
 			if d, err := r.dispute(ctx, t.Source); err != nil {
-				return nil, err
+				return err
 			} else if d != nil {
 				snap.Disputes[d.ID] = d
 			}
 		}
 	}
+	return nil
+}
+
+// readParentCharges reads the charges that refunds and disputes point at.
+func (r *Reader) readParentCharges(ctx context.Context, snap *Snapshot) error {
 	var parents []string
 	for _, rf := range snap.Refunds {
 		parents = append(parents, rf.Charge)
@@ -113,12 +141,17 @@ func (r *Reader) Snapshot(ctx context.Context, p Payout) (*Snapshot, error) {
 	for _, id := range parents {
 		c, err := r.charge(ctx, id)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if c != nil {
 			snap.Charges[c.ID] = c
 		}
 	}
+	return nil
+}
+
+// readInvoices reads the invoices the charges pay.
+func (r *Reader) readInvoices(ctx context.Context, snap *Snapshot) error {
 	for _, id := range sortedKeys(snap.Charges) {
 		c := snap.Charges[id]
 		if c.Invoice == "" {
@@ -126,12 +159,17 @@ func (r *Reader) Snapshot(ctx context.Context, p Payout) (*Snapshot, error) {
 		}
 		inv, err := r.invoice(ctx, c.Invoice, false)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if inv != nil {
 			snap.Invoices[inv.ID] = inv
 		}
 	}
+	return nil
+}
+
+// readCustomers reads the customers of the charges and invoices.
+func (r *Reader) readCustomers(ctx context.Context, snap *Snapshot) error {
 	var custIDs []string
 	for _, c := range snap.Charges {
 		custIDs = append(custIDs, c.Customer)
@@ -143,13 +181,13 @@ func (r *Reader) Snapshot(ctx context.Context, p Payout) (*Snapshot, error) {
 	for _, id := range slices.Compact(custIDs) {
 		c, err := r.customer(ctx, id)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if c != nil {
 			snap.Customers[c.ID] = c
 		}
 	}
-	return snap, nil
+	return nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
