@@ -220,14 +220,15 @@ func (r *Reader) GetPayout(ctx context.Context, id string) (Payout, error) {
 }
 
 // Invoice fetches an invoice afresh (for real-time sync, where it may have
-// just changed) with all its lines, and its customer.
+// just changed) with all its lines, and its customer. The error matches
+// ErrNotFound when Stripe has no such invoice.
 func (r *Reader) Invoice(ctx context.Context, id string) (*Invoice, *Customer, error) {
 	inv, err := r.invoice(ctx, id, true)
 	if err != nil {
 		return nil, nil, err
 	}
 	if inv == nil {
-		return nil, nil, fmt.Errorf("stripe: getting invoice %s: no such invoice", id)
+		return nil, nil, &Error{What: "getting invoice " + id, Err: notFound("invoice")}
 	}
 	cust, err := r.customer(ctx, inv.Customer)
 	if err != nil {

@@ -103,6 +103,21 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Is makes a request Stripe answered 404 resource_missing match
+// ErrNotFound.
+func (e *Error) Is(target error) bool { return target == ErrNotFound && isMissing(e.Err) }
+
+// ErrNotFound means Stripe has no such object: it answered 404
+// resource_missing. Check for it with errors.Is.
+var ErrNotFound = errors.New("stripe: no such object")
+
+// notFound is ErrNotFound naming the kind of object ("invoice"), for an
+// object the Reader found missing (now, or earlier and remembered).
+type notFound string
+
+func (k notFound) Error() string      { return "no such " + string(k) }
+func (notFound) Is(target error) bool { return target == ErrNotFound }
+
 func stripeStatus(err error) (int, stripe.ErrorCode) {
 	var se *stripe.Error
 	if errors.As(err, &se) {

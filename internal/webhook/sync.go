@@ -87,7 +87,7 @@ func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
 		res.Status = outcome.Failed
 		// A missing invoice stays missing; everything else (network,
 		// 5xx, rate limits, a revoked key being replaced) may pass.
-		res.Retry = !strings.HasSuffix(err.Error(), "no such invoice")
+		res.Retry = !errors.Is(err, payout.ErrNotFound)
 		fix := "check the invoice ID; retried while the error may pass"
 		if payout.IsAuth(err) {
 			fix, res.Auth = "check stripe.api_key (or STRIPE_API_KEY)", true
