@@ -1,8 +1,8 @@
-// Package webhook syncs manual Stripe invoices to NetSuite in real time: an
-// HTTP handler that verifies and durably records Stripe webhook events, a
-// worker that drains the queue of invoice syncs with backoff, and the
-// Syncer both it and `nsrecon invoices sync` use.
-package webhook
+// Package invoicesync syncs one Stripe invoice to NetSuite as it is now:
+// it reads the invoice, plans its customer, items and invoice, and pushes
+// them. `nsrecon invoices sync` and the webhook listener's queue worker
+// both use its Syncer.
+package invoicesync
 
 import (
 	"context"
@@ -195,6 +195,3 @@ func firstNonEmpty(ss ...string) string {
 	}
 	return ""
 }
-
-// errNoSecret is returned by New without a signing secret.
-var errNoSecret = errors.New("webhook: no signing secret (webhook.secret, whsec_…)")
