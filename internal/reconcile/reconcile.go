@@ -197,33 +197,15 @@ func (r *Runner) alreadyReconciled(ctx context.Context, po payout.Payout) (bool,
 // reported in its entry; the returned error stops the run.
 func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known knownSet) (report.Payout, error) {
 	log := r.log().With("payout", po.ID)
-	snap := &payout.Snapshot{Payout: po}
-	if po.Automatic {
-		s, err := r.Stripe.Snapshot(ctx, po)
-		if err != nil {
-			if ctx.Err() != nil || isFatalStripe(err) {
-				return report.Payout{}, err
-			}
-			log.Warn("reading payout from Stripe failed", "err", err)
-			entry := report.FromPlan(&plan.Plan{Payout: po}, 0)
-			entry.Status = outcome.Failed
-			entry.Problems = append(entry.Problems, outcome.Problem{
-				Code: "STRIPE_ERROR", Object: po.ID, Message: err.Error(),
-				Fix: "re-run later; if it persists, check the payout in the Stripe Dashboard",
-			})
-			return entry, nil
-		}
-		snap = s
+	snap, failed, err := r.snapshot(ctx, po, log)
+	if err != nil {
+		return report.Payout{}, err
 	}
-	var notes []string
-	if opts.Settings.CustomerMode == "match_email" {
-		if r.Customers == nil {
-			notes = append(notes, "customers.mode is match_email but NetSuite is not configured for this run: customers are shown as new")
-		} else if err := r.matchEmails(ctx, snap, known); err != nil {
-			return report.Payout{}, err
-		}
+	if failed != nil {
+		return *failed, nil
 	}
-	if err := r.findParents(ctx, snap, known); err != nil {
+	notes, err := r.lookUp(ctx, opts, snap, known)
+	if err != nil {
 		return report.Payout{}, err
 	}
 	pl := plan.Build(snap, opts.Settings, known)
@@ -279,6 +261,49 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		return entry, err
 	}
 	return entry, nil // the pusher logged the outcome
+}
+
+// snapshot reads po from Stripe (a manual payout has nothing to read).
+// A failure that concerns only this payout comes back as its failed report
+// entry; the error is for failures that stop the run.
+func (r *Runner) snapshot(ctx context.Context, po payout.Payout, log *slog.Logger) (*payout.Snapshot, *report.Payout, error) {
+	if !po.Automatic {
+		return &payout.Snapshot{Payout: po}, nil, nil
+	}
+	snap, err := r.Stripe.Snapshot(ctx, po)
+	if err == nil {
+		return snap, nil, nil
+	}
+	if ctx.Err() != nil || isFatalStripe(err) {
+		return nil, nil, err
+	}
+	log.Warn("reading payout from Stripe failed", "err", err)
+	entry := report.FromPlan(&plan.Plan{Payout: po}, 0)
+	entry.Status = outcome.Failed
+	entry.Problems = append(entry.Problems, outcome.Problem{
+		Code: "STRIPE_ERROR", Object: po.ID, Message: err.Error(),
+		Fix: "re-run later; if it persists, check the payout in the Stripe Dashboard",
+	})
+	return nil, &entry, nil
+}
+
+// lookUp asks NetSuite what the plan needs beyond the ledger: the
+// customers of the payout's email addresses (match_email mode) and the
+// records that refunds and disputes of earlier payouts apply to. It
+// returns notes for the report.
+func (r *Runner) lookUp(ctx context.Context, opts Options, snap *payout.Snapshot, known knownSet) ([]string, error) {
+	var notes []string
+	if opts.Settings.CustomerMode == "match_email" {
+		if r.Customers == nil {
+			notes = append(notes, "customers.mode is match_email but NetSuite is not configured for this run: customers are shown as new")
+		} else if err := r.matchEmails(ctx, snap, known); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.findParents(ctx, snap, known); err != nil {
+		return nil, err
+	}
+	return notes, nil
 }
 
 // preflight asks NetSuite one cheap question before the run's first push,
