@@ -274,7 +274,8 @@ func (r *Runner) snapshot(ctx context.Context, po payout.Payout, log *slog.Logge
 	if err == nil {
 		return snap, nil, nil
 	}
-	if ctx.Err() != nil || isFatalStripe(err) {
+	// Stripe refusing the key fails every other payout too: stop the run.
+	if ctx.Err() != nil || payout.IsAuth(err) {
 		return nil, nil, err
 	}
 	log.Warn("reading payout from Stripe failed", "err", err)
@@ -358,12 +359,6 @@ func countTxns(s *payout.Snapshot) int {
 		}
 	}
 	return n
-}
-
-// isFatalStripe reports errors that no other payout would escape either
-// (authentication, permissions), so the run stops instead of failing each.
-func isFatalStripe(err error) bool {
-	return payout.IsAuth(err)
 }
 
 func (r *Runner) now() time.Time {
