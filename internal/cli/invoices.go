@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/invoicesync"
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
@@ -81,7 +82,7 @@ Stripe since it was synced is updated.
 type invoiceDeps struct {
 	cfg    *config.Config
 	ledger *ledger.Ledger
-	syncer *webhook.Syncer
+	syncer *invoicesync.Syncer
 	close  func()
 }
 
@@ -106,7 +107,7 @@ func (f *Factory) invoiceDeps(ctx context.Context) (*invoiceDeps, error) {
 		closeLedger()
 		return nil, err
 	}
-	s := &webhook.Syncer{
+	s := &invoicesync.Syncer{
 		Stripe:   readerPerSync{rc},
 		Push:     push.New(ns, led, push.Options{Concurrency: cfg.NetSuite.Concurrency, Logger: f.log}),
 		Settings: cfg.PlanSettings(),
@@ -152,7 +153,7 @@ func invoicesSyncRun(ctx context.Context, f *Factory, opts *invoicesSyncOptions)
 	// one short ledger transaction (SQLite waits out a concurrent writer),
 	// and NetSuite records are upserted by external ID, so running beside
 	// `nsrecon reconcile` or the listener cannot duplicate anything.
-	var results []webhook.Result
+	var results []invoicesync.Result
 	var runErr error
 	for _, id := range opts.IDs {
 		res, err := deps.syncer.Sync(ctx, id)
@@ -195,14 +196,14 @@ func invoicesSyncRun(ctx context.Context, f *Factory, opts *invoicesSyncOptions)
 	return nil
 }
 
-func writeInvoiceReport(w io.Writer, results []webhook.Result, format string) error {
+func writeInvoiceReport(w io.Writer, results []invoicesync.Result, format string) error {
 	if format == "json" {
 		totals := map[outcome.Status]int{outcome.Synced: 0, outcome.Held: 0, outcome.Failed: 0}
 		for _, r := range results {
 			totals[r.Status]++
 		}
 		if results == nil {
-			results = []webhook.Result{}
+			results = []invoicesync.Result{}
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

@@ -9,8 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/ledger"
@@ -134,111 +132,6 @@ func runOutcome(rep *report.Report, err error) string {
 	}
 }
 
-// lookBackDays is how far before the last successful run's window end a
-// default run starts again.
-const lookBackDays = 3
-
-// window resolves the arrival-date window as whole UTC days.
-func (r *Runner) window(ctx context.Context, opts Options, now time.Time) (from, to time.Time, err error) {
-	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
-	today := day(now.UTC())
-	to = today
-	if !opts.To.IsZero() && day(opts.To).Before(today) {
-		// A later --to cannot find more paid payouts, and a window end in
-		// the future would start the next default run in the future.
-		to = day(opts.To)
-	}
-	switch {
-	case !opts.From.IsZero():
-		from = day(opts.From)
-	default:
-		from = to.AddDate(0, 0, -1)
-		if r.Ledger != nil {
-			last, ok, err := r.Ledger.LastSuccessfulRunEnd(ctx)
-			if err != nil {
-				return from, to, err
-			}
-			// Look back a few days past the last successful run: a payout
-			// still in transit then, or arriving later that day, is caught
-			// now, and payouts already reconciled cost no NetSuite call.
-			if ok {
-				from = day(last.UTC())
-				if from.After(to) {
-					from = to // a window recorded by an older version ran into the future
-				}
-				from = from.AddDate(0, 0, -lookBackDays)
-			}
-		}
-	}
-	if from.After(to) {
-		return from, to, fmt.Errorf("--from %s is after --to %s", from.Format(time.DateOnly), to.Format(time.DateOnly))
-	}
-	return from, to, nil
-}
-
-// payouts lists what this run covers, oldest first, each once.
-func (r *Runner) payouts(ctx context.Context, opts Options, from, to time.Time) ([]payout.Payout, error) {
-	var out []payout.Payout
-	seen := map[string]bool{}
-	addID := func(id string) error {
-		if seen[id] {
-			return nil
-		}
-		p, err := r.Stripe.GetPayout(ctx, id)
-		if err != nil {
-			return err
-		}
-		seen[id] = true
-		out = append(out, p)
-		return nil
-	}
-	if len(opts.PayoutIDs) > 0 {
-		for _, id := range opts.PayoutIDs {
-			if err := addID(id); err != nil {
-				return nil, err
-			}
-		}
-	} else {
-		statuses := []string{"paid"}
-		if opts.IncludeInTransit {
-			statuses = append(statuses, "in_transit", "pending")
-		}
-		for _, st := range statuses {
-			ps, err := r.Stripe.ListPayouts(ctx, payout.PayoutFilter{
-				Status: st, ArrivalFrom: from, ArrivalTo: to.Add(24*time.Hour - time.Second),
-			})
-			if err != nil {
-				return nil, err
-			}
-			for _, p := range ps {
-				if !seen[p.ID] {
-					seen[p.ID] = true
-					out = append(out, p)
-				}
-			}
-		}
-		// Payouts held or failed by earlier runs are retried.
-		if r.Ledger != nil {
-			retry, err := r.Ledger.PayoutsToRetry(ctx)
-			if err != nil {
-				return nil, err
-			}
-			for _, id := range retry {
-				if err := addID(id); err != nil {
-					return nil, err
-				}
-			}
-		}
-	}
-	slices.SortStableFunc(out, func(a, b payout.Payout) int {
-		if c := a.ArrivalDate.Compare(b.ArrivalDate); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
-	return out, nil
-}
-
 func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep *report.Report) error {
 	pos, err := r.payouts(ctx, opts, from, to)
 	if err != nil {
@@ -304,33 +197,15 @@ func (r *Runner) alreadyReconciled(ctx context.Context, po payout.Payout) (bool,
 // reported in its entry; the returned error stops the run.
 func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known knownSet) (report.Payout, error) {
 	log := r.log().With("payout", po.ID)
-	snap := &payout.Snapshot{Payout: po}
-	if po.Automatic {
-		s, err := r.Stripe.Snapshot(ctx, po)
-		if err != nil {
-			if ctx.Err() != nil || isFatalStripe(err) {
-				return report.Payout{}, err
-			}
-			log.Warn("reading payout from Stripe failed", "err", err)
-			entry := report.FromPlan(&plan.Plan{Payout: po}, 0)
-			entry.Status = outcome.Failed
-			entry.Problems = append(entry.Problems, outcome.Problem{
-				Code: "STRIPE_ERROR", Object: po.ID, Message: err.Error(),
-				Fix: "re-run later; if it persists, check the payout in the Stripe Dashboard",
-			})
-			return entry, nil
-		}
-		snap = s
+	snap, failed, err := r.snapshot(ctx, po, log)
+	if err != nil {
+		return report.Payout{}, err
 	}
-	var notes []string
-	if opts.Settings.CustomerMode == "match_email" {
-		if r.Customers == nil {
-			notes = append(notes, "customers.mode is match_email but NetSuite is not configured for this run: customers are shown as new")
-		} else if err := r.matchEmails(ctx, snap, known); err != nil {
-			return report.Payout{}, err
-		}
+	if failed != nil {
+		return *failed, nil
 	}
-	if err := r.findParents(ctx, snap, known); err != nil {
+	notes, err := r.lookUp(ctx, opts, snap, known)
+	if err != nil {
 		return report.Payout{}, err
 	}
 	pl := plan.Build(snap, opts.Settings, known)
@@ -388,6 +263,50 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	return entry, nil // the pusher logged the outcome
 }
 
+// snapshot reads po from Stripe (a manual payout has nothing to read).
+// A failure that concerns only this payout comes back as its failed report
+// entry; the error is for failures that stop the run.
+func (r *Runner) snapshot(ctx context.Context, po payout.Payout, log *slog.Logger) (*payout.Snapshot, *report.Payout, error) {
+	if !po.Automatic {
+		return &payout.Snapshot{Payout: po}, nil, nil
+	}
+	snap, err := r.Stripe.Snapshot(ctx, po)
+	if err == nil {
+		return snap, nil, nil
+	}
+	// Stripe refusing the key fails every other payout too: stop the run.
+	if ctx.Err() != nil || payout.IsAuth(err) {
+		return nil, nil, err
+	}
+	log.Warn("reading payout from Stripe failed", "err", err)
+	entry := report.FromPlan(&plan.Plan{Payout: po}, 0)
+	entry.Status = outcome.Failed
+	entry.Problems = append(entry.Problems, outcome.Problem{
+		Code: "STRIPE_ERROR", Object: po.ID, Message: err.Error(),
+		Fix: "re-run later; if it persists, check the payout in the Stripe Dashboard",
+	})
+	return nil, &entry, nil
+}
+
+// lookUp asks NetSuite what the plan needs beyond the ledger: the
+// customers of the payout's email addresses (match_email mode) and the
+// records that refunds and disputes of earlier payouts apply to. It
+// returns notes for the report.
+func (r *Runner) lookUp(ctx context.Context, opts Options, snap *payout.Snapshot, known knownSet) ([]string, error) {
+	var notes []string
+	if opts.Settings.CustomerMode == "match_email" {
+		if r.Customers == nil {
+			notes = append(notes, "customers.mode is match_email but NetSuite is not configured for this run: customers are shown as new")
+		} else if err := r.matchEmails(ctx, snap, known); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.findParents(ctx, snap, known); err != nil {
+		return nil, err
+	}
+	return notes, nil
+}
+
 // preflight asks NetSuite one cheap question before the run's first push,
 // so wrong credentials or a wrong URL cost one request, not one per record
 // in flight (a burst of failed logins can lock a NetSuite user).
@@ -442,12 +361,6 @@ func countTxns(s *payout.Snapshot) int {
 	return n
 }
 
-// isFatalStripe reports errors that no other payout would escape either
-// (authentication, permissions), so the run stops instead of failing each.
-func isFatalStripe(err error) bool {
-	return payout.IsAuth(err)
-}
-
 func (r *Runner) now() time.Time {
 	if r.Now != nil {
 		return r.Now()
@@ -460,95 +373,6 @@ func (r *Runner) log() *slog.Logger {
 		return r.Log
 	}
 	return slog.New(slog.DiscardHandler)
-}
-
-// knownSet is what earlier payouts made: the ledger's records plus the
-// records of payouts planned ready earlier in this run.
-type knownSet struct {
-	ledger  plan.Known
-	planned map[string]bool
-	remote  map[string]bool   // found in NetSuite by external ID this run
-	emails  map[string]string // lower-case email → NetSuite customer ID ("" = none)
-}
-
-func (k knownSet) CustomerByEmail(email string) (string, bool) {
-	id := k.emails[email]
-	return id, id != ""
-}
-
-// findParents looks in NetSuite for the records that refunds and disputes
-// of charges from earlier payouts apply to, when neither the ledger nor this
-// run knows them: the payment (plain charges) or the invoice.
-func (r *Runner) findParents(ctx context.Context, snap *payout.Snapshot, known knownSet) error {
-	if r.Records == nil {
-		return nil
-	}
-	inPayout := map[string]bool{}
-	for _, bt := range snap.Transactions {
-		if bt.ReportingCategory == "charge" {
-			inPayout[bt.Source] = true
-		}
-	}
-	var charges []string
-	for _, rf := range snap.Refunds {
-		charges = append(charges, rf.Charge)
-	}
-	for _, d := range snap.Disputes {
-		charges = append(charges, d.Charge)
-	}
-	slices.Sort(charges)
-	for _, id := range slices.Compact(charges) {
-		ch := snap.Charges[id]
-		if ch == nil || inPayout[id] {
-			continue
-		}
-		typ, ext := netsuite.TypeCustomerPayment, plan.ExternalID(ch.ID)
-		if ch.Invoice != "" {
-			typ, ext = netsuite.TypeInvoice, plan.ExternalID(ch.Invoice)
-		}
-		if known.Has(ext) {
-			continue
-		}
-		switch _, err := r.Records.FindByExternalID(ctx, typ, ext); {
-		case err == nil:
-			known.remote[ext] = true
-		case errors.Is(err, netsuite.ErrNotFound):
-		default:
-			return fmt.Errorf("looking up %s %s in NetSuite: %w", typ, ext, err)
-		}
-	}
-	return nil
-}
-
-// matchEmails looks up, once per run, the NetSuite customer of every email
-// address the payout's customers use.
-func (r *Runner) matchEmails(ctx context.Context, snap *payout.Snapshot, known knownSet) error {
-	var emails []string
-	for _, c := range snap.Customers {
-		emails = append(emails, c.Email)
-	}
-	for _, ch := range snap.Charges {
-		if ch.Customer == "" {
-			emails = append(emails, ch.BillingEmail, ch.ReceiptEmail)
-		}
-	}
-	slices.Sort(emails)
-	for _, e := range slices.Compact(emails) {
-		e = strings.ToLower(strings.TrimSpace(e))
-		if _, done := known.emails[e]; done || e == "" {
-			continue
-		}
-		id, _, err := r.Customers.FindCustomerByEmail(ctx, e)
-		if err != nil {
-			return fmt.Errorf("matching customers by email in NetSuite: %w", err)
-		}
-		known.emails[e] = id
-	}
-	return nil
-}
-
-func (k knownSet) Has(id string) bool {
-	return k.planned[id] || k.remote[id] || (k.ledger != nil && k.ledger.Has(id))
 }
 
 func firstNonEmpty(ss ...string) string {

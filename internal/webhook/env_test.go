@@ -18,6 +18,7 @@ import (
 	"github.com/stripe/stripe-go/v76/webhook"
 
 	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/invoicesync"
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/netsuite/nsfake"
@@ -131,7 +132,7 @@ type env struct {
 	settings plan.Settings
 	ledger   *ledger.Ledger
 	ledgerAt string
-	syncer   *Syncer
+	syncer   *invoicesync.Syncer
 	srv      *Server
 	url      string // the webhook server
 	stop     func() error
@@ -179,7 +180,7 @@ func newEnv(t testing.TB, a *account, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.syncer = &Syncer{Stripe: reader, Push: push.New(e.client(), e.ledger, push.Options{Concurrency: 5}),
+	e.syncer = &invoicesync.Syncer{Stripe: reader, Push: push.New(e.client(), e.ledger, push.Options{Concurrency: 5}),
 		Settings: e.settings, Ledger: e.ledger}
 	e.srv, err = New(Config{
 		Secret: testSecret, Ledger: e.ledger, Syncer: e.syncer, AllInvoices: o.all,

@@ -1,3 +1,7 @@
+// Package webhook receives Stripe webhook events for real-time invoice
+// sync: an HTTP handler that verifies, routes and durably records each
+// event, and a worker that drains the queue of invoice syncs with backoff
+// (package invoicesync does each sync).
 package webhook
 
 import (
@@ -15,13 +19,14 @@ import (
 
 	"github.com/stripe/stripe-go/v76/webhook"
 
+	"github.com/nsrecon/nsrecon/internal/invoicesync"
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/outcome"
 )
 
-// InvoiceSyncer syncs one invoice (*Syncer).
+// InvoiceSyncer syncs one invoice (*invoicesync.Syncer).
 type InvoiceSyncer interface {
-	Sync(ctx context.Context, invoiceID string) (Result, error)
+	Sync(ctx context.Context, invoiceID string) (invoicesync.Result, error)
 }
 
 // Config configures a Server.
@@ -56,6 +61,9 @@ type Config struct {
 	Now          func() time.Time
 	Logger       *slog.Logger
 }
+
+// errNoSecret is returned by New without a signing secret.
+var errNoSecret = errors.New("webhook: no signing secret (webhook.secret, whsec_…)")
 
 // Server receives Stripe webhooks (ServeHTTP) and syncs the invoices they
 // queue (Run). Events are recorded in the ledger before they are

@@ -1,8 +1,8 @@
-// Package webhook syncs manual Stripe invoices to NetSuite in real time: an
-// HTTP handler that verifies and durably records Stripe webhook events, a
-// worker that drains the queue of invoice syncs with backoff, and the
-// Syncer both it and `nsrecon invoices sync` use.
-package webhook
+// Package invoicesync syncs one Stripe invoice to NetSuite as it is now:
+// it reads the invoice, plans its customer, items and invoice, and pushes
+// them. `nsrecon invoices sync` and the webhook listener's queue worker
+// both use its Syncer.
+package invoicesync
 
 import (
 	"context"
@@ -87,7 +87,7 @@ func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
 		res.Status = outcome.Failed
 		// A missing invoice stays missing; everything else (network,
 		// 5xx, rate limits, a revoked key being replaced) may pass.
-		res.Retry = !strings.HasSuffix(err.Error(), "no such invoice")
+		res.Retry = !errors.Is(err, payout.ErrNotFound)
 		fix := "check the invoice ID; retried while the error may pass"
 		if payout.IsAuth(err) {
 			fix, res.Auth = "check stripe.api_key (or STRIPE_API_KEY)", true
@@ -195,6 +195,3 @@ func firstNonEmpty(ss ...string) string {
 	}
 	return ""
 }
-
-// errNoSecret is returned by New without a signing secret.
-var errNoSecret = errors.New("webhook: no signing secret (webhook.secret, whsec_…)")

@@ -1,0 +1,200 @@
+package payout
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/stripe/stripe-go/v76"
+)
+
+// listTxns lists every balance transaction of an automatic payout, with
+// their sources expanded.
+func (r *Reader) listTxns(ctx context.Context, payoutID string) ([]BalanceTransaction, error) {
+	var out []BalanceTransaction
+	what := "listing balance transactions of " + payoutID
+	err := r.pages(ctx, what, func(after string) (string, bool, error) {
+		params := &stripe.BalanceTransactionListParams{Payout: stripe.String(payoutID)}
+		r.listParams(ctx, &params.ListParams, after)
+		for _, e := range balanceTxnExpand() {
+			params.AddExpand(e)
+		}
+		it := r.api.BalanceTransactions.List(params)
+		var page []*stripe.BalanceTransaction
+		for it.Next() {
+			page = append(page, it.BalanceTransaction())
+		}
+		if err := it.Err(); err != nil {
+			return "", false, err
+		}
+		for _, t := range page {
+			out = append(out, toBalanceTransaction(t))
+			r.keepSource(t.Source)
+		}
+		return lastID(page, func(t *stripe.BalanceTransaction) string { return t.ID }), it.Meta().HasMore, nil
+	})
+	return out, err
+}
+
+// Snapshot reads an automatic payout's balance transactions and every
+// object they need. Objects Stripe no longer has (404) are left out for the
+// planner to hold the payout on; any other failure is an error.
+func (r *Reader) Snapshot(ctx context.Context, p Payout) (*Snapshot, error) {
+	if !p.Automatic {
+		return nil, fmt.Errorf("stripe: payout %s is manual (automatic=false): Stripe cannot list its balance transactions", p.ID)
+	}
+	snap := &Snapshot{
+		Payout:    p,
+		Charges:   map[string]*Charge{},
+		Refunds:   map[string]*Refund{},
+		Disputes:  map[string]*Dispute{},
+		Invoices:  map[string]*Invoice{},
+		Customers: map[string]*Customer{},
+	}
+	txns, err := r.listTxns(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	carried, err := r.carriedTxns(ctx, p.ID, txns)
+	if err != nil {
+		return nil, err
+	}
+	snap.Transactions = append(txns, carried...)
+
+	// Walk from the transactions outwards: sources, then the charges that
+	// refunds and disputes point at, then invoices (whose expansion brings
+	// their customers), then any customer still unknown.
+	for _, step := range []func(context.Context, *Snapshot) error{
+		r.readSources, r.readParentCharges, r.readInvoices, r.readCustomers,
+	} {
+		if err := step(ctx, snap); err != nil {
+			return nil, err
+		}
+	}
+	return snap, nil
+}
+
+// carriedTxns lists what earlier failed or cancelled payouts carried into
+// payout payoutID. A failed or cancelled payout's funds come back as one
+// transaction in a later payout; what they were (charges, refunds, fees)
+// was never deposited, so fetch it to account for it here, record by
+// record.
+func (r *Reader) carriedTxns(ctx context.Context, payoutID string, txns []BalanceTransaction) ([]BalanceTransaction, error) {
+	var out []BalanceTransaction
+	for _, t := range txns {
+		if (t.Type != "payout_failure" && t.Type != "payout_cancel") || !strings.HasPrefix(t.Source, "po_") || t.Source == payoutID {
+			continue
+		}
+		carried, err := r.listTxns(ctx, t.Source)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range carried {
+			if c.Type == "payout" && c.Source == t.Source {
+				continue // the failed payout's own withdrawal
+			}
+			c.Via = t.ID
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// readSources reads the charge, refund or dispute behind each transaction.
+func (r *Reader) readSources(ctx context.Context, snap *Snapshot) error {
+	for _, t := range snap.Transactions {
+		switch t.SourceType {
+		case "charge":
+			if c, err := r.charge(ctx, t.Source); err != nil {
+				return err
+			} else if c != nil {
+				snap.Charges[c.ID] = c
+			}
+		case "refund":
+			if rf, err := r.refund(ctx, t.Source); err != nil {
+				return err
+			} else if rf != nil {
+				snap.Refunds[rf.ID] = rf
+			}
+		case "dispute":
+			if d, err := r.dispute(ctx, t.Source); err != nil {
+				return err
+			} else if d != nil {
+				snap.Disputes[d.ID] = d
+			}
+		}
+	}
+	return nil
+}
+
+// readParentCharges reads the charges that refunds and disputes point at.
+func (r *Reader) readParentCharges(ctx context.Context, snap *Snapshot) error {
+	var parents []string
+	for _, rf := range snap.Refunds {
+		parents = append(parents, rf.Charge)
+	}
+	for _, d := range snap.Disputes {
+		parents = append(parents, d.Charge)
+	}
+	slices.Sort(parents) // deterministic request order
+	for _, id := range parents {
+		c, err := r.charge(ctx, id)
+		if err != nil {
+			return err
+		}
+		if c != nil {
+			snap.Charges[c.ID] = c
+		}
+	}
+	return nil
+}
+
+// readInvoices reads the invoices the charges pay.
+func (r *Reader) readInvoices(ctx context.Context, snap *Snapshot) error {
+	for _, id := range sortedKeys(snap.Charges) {
+		c := snap.Charges[id]
+		if c.Invoice == "" {
+			continue
+		}
+		inv, err := r.invoice(ctx, c.Invoice, false)
+		if err != nil {
+			return err
+		}
+		if inv != nil {
+			snap.Invoices[inv.ID] = inv
+		}
+	}
+	return nil
+}
+
+// readCustomers reads the customers of the charges and invoices.
+func (r *Reader) readCustomers(ctx context.Context, snap *Snapshot) error {
+	var custIDs []string
+	for _, c := range snap.Charges {
+		custIDs = append(custIDs, c.Customer)
+	}
+	for _, inv := range snap.Invoices {
+		custIDs = append(custIDs, inv.Customer)
+	}
+	slices.Sort(custIDs)
+	for _, id := range slices.Compact(custIDs) {
+		c, err := r.customer(ctx, id)
+		if err != nil {
+			return err
+		}
+		if c != nil {
+			snap.Customers[c.ID] = c
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
