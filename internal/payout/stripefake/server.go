@@ -306,7 +306,6 @@ func (s *Server) render(o map[string]any) map[string]any {
 				lines["data"] = data[:embeddedLines]
 				lines["has_more"] = true
 			}
-			lines["total_count"] = len(data)
 			lines["url"] = "/v1/invoices/" + c["id"].(string) + "/lines"
 		}
 	}
