@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
 )
@@ -62,30 +63,57 @@ func TestStripeContract(t *testing.T) {
 			continue
 		}
 		name := filepath.Base(dir)
-		t.Run(name, func(t *testing.T) {
-			sc := loadScenario(t, name)
-			rec := &recorder{next: stripefake.New(sc, testKey)}
-			hs := httptest.NewServer(rec)
-			defer hs.Close()
-			r, err := NewReader(ReaderConfig{APIKey: testKey, APIBase: hs.URL, HTTPClient: hs.Client()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			exerciseReader(t, r, sc)
-			if len(rec.log) == 0 {
-				t.Fatal("no requests recorded")
-			}
-			unexpanded := map[string]bool{}
-			for _, ex := range rec.log {
-				for _, p := range checkExchange(schema, sc, ex, unexpanded) {
-					t.Errorf("%s %s: %s", ex.method, ex.url.Path, p)
-				}
-			}
-			if len(unexpanded) > 0 {
-				t.Logf("references left as IDs because the scenario holds no such object: %v", slices.Sorted(mapKeys(unexpanded)))
-			}
-		})
+		t.Run(name, func(t *testing.T) { checkContract(t, schema, loadScenario(t, name)) })
 	}
+}
+
+// TestStripeContractDeletedCustomer: a deleted customer is served as
+// Stripe's deleted_customer, directly and where a charge expands it.
+func TestStripeContractDeletedCustomer(t *testing.T) {
+	schema := loadStripeSchema(t)
+	b := stripefake.NewBuilder(7, time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC))
+	gone := b.Customer(stripefake.CustomerSpec{Name: "Gone", Email: "gone@example.com"})
+	kept := b.Customer(stripefake.CustomerSpec{Name: "Kept", Email: "kept@example.com"})
+	b.Charge(stripefake.ChargeSpec{Customer: gone, Amount: 5000})
+	b.Charge(stripefake.ChargeSpec{Customer: kept, Amount: 7000})
+	b.DeleteCustomer(gone)
+	b.Payout(stripefake.PayoutSpec{ArrivalDate: time.Date(2024, 3, 3, 0, 0, 0, 0, time.UTC)})
+	log := checkContract(t, schema, b.Scenario())
+	deleted := 0
+	for _, ex := range log {
+		if strings.Contains(string(ex.body), `"deleted":true`) {
+			deleted++
+		}
+	}
+	if deleted == 0 {
+		t.Error("no response carried the deleted customer")
+	}
+}
+
+// checkContract runs the Reader against sc and checks every exchange.
+func checkContract(t *testing.T, schema *stripeSchema, sc *stripefake.Scenario) []exchange {
+	t.Helper()
+	rec := &recorder{next: stripefake.New(sc, testKey)}
+	hs := httptest.NewServer(rec)
+	defer hs.Close()
+	r, err := NewReader(ReaderConfig{APIKey: testKey, APIBase: hs.URL, HTTPClient: hs.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exerciseReader(t, r, sc)
+	if len(rec.log) == 0 {
+		t.Fatal("no requests recorded")
+	}
+	unexpanded := map[string]bool{}
+	for _, ex := range rec.log {
+		for _, p := range checkExchange(schema, sc, ex, unexpanded) {
+			t.Errorf("%s %s: %s", ex.method, ex.url.Path, p)
+		}
+	}
+	if len(unexpanded) > 0 {
+		t.Logf("references left as IDs because the scenario holds no such object: %v", slices.Sorted(mapKeys(unexpanded)))
+	}
+	return rec.log
 }
 
 // exerciseReader makes every kind of request the Reader has: payout lists

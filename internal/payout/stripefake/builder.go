@@ -114,6 +114,17 @@ func (b *Builder) Customer(s CustomerSpec) string {
 	})
 }
 
+// DeleteCustomer deletes a customer: Stripe then answers for it, directly
+// and where it is expanded, with {id, object: "customer", deleted: true},
+// and leaves it out of customer lists. Objects that reference it keep the
+// ID.
+func (b *Builder) DeleteCustomer(id string) {
+	if objectType(b.obj(id)) != "customer" {
+		panic("stripefake: builder: not a customer: " + id)
+	}
+	b.objs[id] = map[string]any{"id": id, "object": "customer", "deleted": true}
+}
+
 // Product creates a product and returns its ID.
 func (b *Builder) Product(name string) string {
 	id, created := b.id("prod"), b.tick()
