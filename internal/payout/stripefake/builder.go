@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"time"
 )
 
@@ -67,7 +68,7 @@ func (b *Builder) put(o map[string]any) string {
 	if _, dup := b.objs[id]; dup {
 		panic("stripefake: duplicate id " + id)
 	}
-	o["livemode"] = false
+	fillDefaults(o)
 	b.objs[id] = o
 	b.order = append(b.order, id)
 	return id
@@ -113,10 +114,22 @@ func (b *Builder) Customer(s CustomerSpec) string {
 	})
 }
 
+// DeleteCustomer deletes a customer: Stripe then answers for it, directly
+// and where it is expanded, with {id, object: "customer", deleted: true},
+// and leaves it out of customer lists. Objects that reference it keep the
+// ID.
+func (b *Builder) DeleteCustomer(id string) {
+	if objectType(b.obj(id)) != "customer" {
+		panic("stripefake: builder: not a customer: " + id)
+	}
+	b.objs[id] = map[string]any{"id": id, "object": "customer", "deleted": true}
+}
+
 // Product creates a product and returns its ID.
 func (b *Builder) Product(name string) string {
+	id, created := b.id("prod"), b.tick()
 	return b.put(map[string]any{
-		"id": b.id("prod"), "object": "product", "created": b.tick(), "name": name,
+		"id": id, "object": "product", "created": created, "updated": created, "name": name,
 		"active": true, "type": "service", "metadata": map[string]any{},
 	})
 }
@@ -125,7 +138,8 @@ func (b *Builder) Product(name string) string {
 func (b *Builder) Price(product string, unitAmount int64, nickname string, recurring bool) string {
 	o := map[string]any{
 		"id": b.id("price"), "object": "price", "created": b.tick(), "product": product,
-		"unit_amount": unitAmount, "currency": b.currency, "nickname": nullable(nickname),
+		"unit_amount": unitAmount, "unit_amount_decimal": strconv.FormatInt(unitAmount, 10),
+		"currency": b.currency, "nickname": nullable(nickname),
 		"active": true, "billing_scheme": "per_unit", "type": "one_time", "recurring": nil,
 		"metadata": map[string]any{}, "tax_behavior": "exclusive",
 	}
@@ -200,7 +214,7 @@ func (b *Builder) Charge(s ChargeSpec) string {
 		"paid": true, "captured": true, "status": "succeeded", "balance_transaction": txn,
 		"billing_details": map[string]any{"name": nullable(name), "email": nullable(email), "phone": nil, "address": nil},
 		"receipt_email":   nullable(email), "metadata": metadata(s.Metadata),
-		"application_fee_amount": nil, "transfer": nil, "on_behalf_of": nil,
+		"application_fee_amount": nil, "on_behalf_of": nil,
 		"payment_method_details": map[string]any{"type": "card"},
 	})
 
@@ -303,6 +317,11 @@ func (b *Builder) Invoice(s InvoiceSpec) (invoiceID, chargeID string) {
 			}
 		}
 		line["amount"] = amount
+		line["amount_excluding_tax"] = amount
+		if p, ok := line["price"].(map[string]any); ok {
+			line["unit_amount_excluding_tax"] = p["unit_amount_decimal"]
+		}
+		fillDefaults(line)
 		subtotal += amount
 		lines = append(lines, line)
 	}
@@ -310,6 +329,7 @@ func (b *Builder) Invoice(s InvoiceSpec) (invoiceID, chargeID string) {
 	var discount int64
 	if s.Coupon != "" {
 		c := b.obj(s.Coupon)
+		c["times_redeemed"] = c["times_redeemed"].(int64) + 1
 		if pct, ok := c["percent_off"].(int64); ok {
 			discount = (subtotal*pct + 50) / 100
 		} else {
@@ -346,6 +366,9 @@ func (b *Builder) Invoice(s InvoiceSpec) (invoiceID, chargeID string) {
 		"discounts": discounts, "total_discount_amounts": totalDiscounts, "total_tax_amounts": taxAmounts,
 		"lines":    map[string]any{"object": "list", "data": lines, "has_more": false, "url": "/v1/invoices/" + invoiceID + "/lines"},
 		"metadata": map[string]any{}, "charge": nil, "payment_intent": nil,
+		"period_start": created, "period_end": created, "effective_at": created, "webhooks_delivered_at": created,
+		"attempted": true, "attempt_count": int64(1),
+		"status_transitions": map[string]any{"finalized_at": created, "marked_uncollectible_at": nil, "paid_at": created, "voided_at": nil},
 	}
 	if reason == "manual" {
 		inv["due_date"] = created + 30*86400
@@ -399,6 +422,7 @@ func (b *Builder) DisputeWon(dispute string) string {
 	txn := b.id("txn")
 	b.balanceTxn(txn, b.tick(), "adjustment", "dispute_reversal", d["amount"].(int64), 0, dispute, nil, nil,
 		"Chargeback reversal for "+d["charge"].(string))
+	d["balance_transactions"] = append(d["balance_transactions"].([]any), deepCopy(b.obj(txn)))
 	return txn
 }
 
@@ -425,6 +449,10 @@ func (b *Builder) Dispute(charge, reason string) string {
 	const disputeFee = 1500
 	b.balanceTxn(txn, created, "adjustment", "dispute", -amount, disputeFee, id, nil,
 		[]any{feeDetail(disputeFee, b.currency, "stripe_fee", "Dispute fee")}, "Chargeback withdrawal for "+charge)
+	c["disputed"] = true
+	d := b.obj(id)
+	d["balance_transactions"] = []any{deepCopy(b.obj(txn))}
+	d["evidence_details"] = map[string]any{"due_by": created + 7*86400, "has_evidence": false, "past_due": false, "submission_count": int64(0)}
 	return id
 }
 

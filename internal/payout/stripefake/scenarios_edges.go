@@ -90,7 +90,7 @@ func connectPlatform() *Builder {
 		Source: b.id("fr"), Description: "Application fee refund"})
 	b.Adjustment(AdjustmentSpec{Type: "transfer", ReportingCategory: "transfer", Amount: -5000, Source: b.id("tr"),
 		Description: "Transfer to acct_1ConnectedA"})
-	b.Adjustment(AdjustmentSpec{Type: "transfer_reversal", ReportingCategory: "transfer_reversal", Amount: 1500, Source: b.id("trr"),
+	b.Adjustment(AdjustmentSpec{Type: "transfer_refund", ReportingCategory: "transfer_reversal", Amount: 1500, Source: b.id("trr"),
 		Description: "Transfer reversal from acct_1ConnectedA"})
 	payoutAt(b, 0, PayoutSpec{})
 	return b

@@ -16,7 +16,9 @@ import (
 	"time"
 )
 
-// resources maps a URL collection name to the Stripe object type it serves.
+// resources maps a URL collection name to the Stripe object type it
+// serves. Which paths exist and what each accepts is the API table's
+// (api.go): a path it lacks is answered 404, as Stripe does.
 var resources = map[string]string{
 	"payouts":              "payout",
 	"balance_transactions": "balance_transaction",
@@ -28,27 +30,7 @@ var resources = map[string]string{
 	"prices":               "price",
 	"products":             "product",
 	"coupons":              "coupon",
-	"transfers":            "transfer",
-	"payment_intents":      "payment_intent",
-}
-
-// listFilters are the list parameters each collection accepts besides
-// limit/starting_after/ending_before/expand. Anything else is rejected like
-// Stripe does ("Received unknown parameter"), which keeps the reader honest.
-// Range-capable fields ("created", "arrival_date") accept gt/gte/lt/lte.
-var listFilters = map[string][]string{
-	"payouts":              {"status", "arrival_date", "created", "destination"},
-	"balance_transactions": {"payout", "type", "source", "currency", "created"},
-	"charges":              {"customer", "payment_intent", "created"},
-	"refunds":              {"charge", "payment_intent", "created"},
-	"disputes":             {"charge", "payment_intent", "created"},
-	"invoices":             {"customer", "status", "subscription", "collection_method", "created"},
-	"customers":            {"email", "created"},
-	"prices":               {"product", "active", "currency", "type", "created"},
-	"products":             {"active", "created"},
-	"coupons":              {"created"},
-	"transfers":            {"destination", "created"},
-	"payment_intents":      {"customer", "created"},
+	"credit_notes":         "credit_note",
 }
 
 // embeddedLines is how many invoice lines Stripe includes in an invoice
@@ -221,14 +203,22 @@ func (s *Server) handle(r *http.Request) (any, *apiError) {
 		return nil, invalid(400, "", "", "stripefake is read-only: %s %s is not supported", r.Method, r.URL.Path)
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-	if len(parts) < 2 || parts[0] != "v1" || resources[parts[1]] == "" || len(parts) > 4 ||
-		(len(parts) == 4 && (parts[1] != "invoices" || parts[3] != "lines")) {
+	_, spec, known := api.endpoint(r.URL.Path)
+	if !known || resources[parts[1]] == "" || (len(parts) == 4 && (parts[1] != "invoices" || parts[3] != "lines")) {
 		return nil, invalid(404, "", "", "Unrecognized request URL (GET: %s). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.", r.URL.Path)
 	}
 	q := r.URL.Query()
+	if e := checkParams(spec, q); e != nil {
+		return nil, e
+	}
 	expand, e := expandParams(q)
 	if e != nil {
 		return nil, e
+	}
+	for _, p := range expand {
+		if e := api.checkExpand(spec.Response, p); e != nil {
+			return nil, e
+		}
 	}
 	coll, typ := parts[1], resources[parts[1]]
 	switch len(parts) {
@@ -273,13 +263,32 @@ func expandParams(q url.Values) ([]string, *apiError) {
 	slices.SortStableFunc(all, func(a, b kv) int { return a.idx - b.idx })
 	var out []string
 	for _, e := range all {
-		if strings.Count(e.path, ".") >= 4 {
-			// Stripe allows at most four levels of expansion.
-			return nil, invalid(400, "", "expand", "You cannot expand more than 4 levels of a property. Property: %s", e.path)
-		}
 		out = append(out, e.path)
 	}
 	return out, nil
+}
+
+// checkParams rejects, like Stripe, a query parameter the endpoint does
+// not take, and a range operator on one that is not a range.
+func checkParams(spec endpointSpec, q url.Values) *apiError {
+	for k := range q {
+		name, op := k, ""
+		if i := strings.IndexByte(k, '['); i > 0 && strings.HasSuffix(k, "]") {
+			name, op = k[:i], k[i+1:len(k)-1]
+		}
+		switch {
+		case !slices.Contains(spec.Params, name):
+			return invalid(400, "parameter_unknown", k, "Received unknown parameter: %s", k)
+		case op == "" || name == "expand":
+		case !slices.Contains(spec.Ranges, name) || !slices.Contains([]string{"gt", "gte", "lt", "lte"}, op):
+			return invalid(400, "parameter_unknown", k, "Received unknown parameter: %s", k)
+		default:
+			if _, err := strconv.ParseInt(q.Get(k), 10, 64); err != nil {
+				return invalid(400, "parameter_invalid_integer", k, "Invalid integer: %s", q.Get(k))
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Server) retrieve(typ, id string) (map[string]any, *apiError) {
@@ -306,7 +315,6 @@ func (s *Server) render(o map[string]any) map[string]any {
 				lines["data"] = data[:embeddedLines]
 				lines["has_more"] = true
 			}
-			lines["total_count"] = len(data)
 			lines["url"] = "/v1/invoices/" + c["id"].(string) + "/lines"
 		}
 	}
@@ -351,7 +359,6 @@ func (s *Server) expandPath(v any, path []string) {
 }
 
 func (s *Server) list(coll, typ string, q url.Values, expand []string) (any, *apiError) {
-	allowed := listFilters[coll]
 	type rng struct{ op, val string }
 	var (
 		eq     = map[string]string{}
@@ -365,18 +372,9 @@ func (s *Server) list(coll, typ string, q url.Values, expand []string) (any, *ap
 		if i := strings.IndexByte(k, '['); i > 0 && strings.HasSuffix(k, "]") {
 			field, op = k[:i], k[i+1:len(k)-1]
 		}
-		if !slices.Contains(allowed, field) {
-			return nil, invalid(400, "parameter_unknown", k, "Received unknown parameter: %s", k)
-		}
 		if op == "" {
 			eq[field] = vs[0]
 			continue
-		}
-		if !slices.Contains([]string{"gt", "gte", "lt", "lte"}, op) {
-			return nil, invalid(400, "parameter_unknown", k, "Received unknown parameter: %s", k)
-		}
-		if _, err := strconv.ParseInt(vs[0], 10, 64); err != nil {
-			return nil, invalid(400, "parameter_invalid_integer", k, "Invalid integer: %s", vs[0])
 		}
 		ranges[field] = append(ranges[field], rng{op, vs[0]})
 	}
@@ -415,7 +413,7 @@ func (s *Server) list(coll, typ string, q url.Values, expand []string) (any, *ap
 	}
 	var items []map[string]any
 	for _, id := range s.sorted[typ] {
-		if o := s.sc.Objects[id]; match(o) {
+		if o := s.sc.Objects[id]; match(o) && o["deleted"] != true { // lists leave deleted objects out
 			items = append(items, o)
 		}
 	}
@@ -430,11 +428,6 @@ func (s *Server) invoiceLines(invoiceID string, q url.Values, expand []string) (
 	inv, ok := s.sc.Objects[invoiceID]
 	if !ok || objectType(inv) != "invoice" {
 		return nil, invalid(404, "resource_missing", "invoice", "No such invoice: '%s'", invoiceID)
-	}
-	for k := range q {
-		if !isPagingParam(k) && !expandKey.MatchString(k) {
-			return nil, invalid(400, "parameter_unknown", k, "Received unknown parameter: %s", k)
-		}
 	}
 	var items []map[string]any
 	if lines, ok := inv["lines"].(map[string]any); ok {
