@@ -174,6 +174,9 @@ func (f *Factory) defaultConstructors() {
 // the constructors given in with; Main's defaults fill in the rest, so
 // they build from the variant's constructors.
 func (f *Factory) derive(with func(*Factory)) *Factory {
+	if f.closers == nil {
+		f.closers = new([]func()) // shared: Main closes what either opens
+	}
 	d := &Factory{
 		Stdin: f.Stdin, Stdout: f.Stdout, Stderr: f.Stderr, Getenv: f.Getenv, Now: f.Now,
 		HTTPClient: f.HTTPClient, IsTerminal: f.IsTerminal, Version: f.Version,
