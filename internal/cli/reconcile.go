@@ -4,34 +4,37 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nsrecon/nsrecon/internal/config"
-	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/push"
 	"github.com/nsrecon/nsrecon/internal/reconcile"
 	"github.com/nsrecon/nsrecon/internal/report"
-	"github.com/nsrecon/nsrecon/internal/sandbox"
 )
 
-type reconcileOptions struct {
+// ReconcileOptions is nsrecon reconcile's command line.
+type ReconcileOptions struct {
+	// Factory is the command's: the sandbox variant with --sandbox.
+	Factory *Factory
+
 	DryRun           bool
 	Sandbox          bool
 	From, To         string
 	Payouts          []string
 	Format           string
 	IncludeInTransit bool
-	ledgerFlag       bool // --ledger given
+	LedgerFlag       bool // --ledger given
 }
 
-func newReconcileCmd(f *Factory) *cobra.Command {
-	opts := &reconcileOptions{}
+// NewCmdReconcile is nsrecon reconcile; runF, when set, runs instead of
+// reconcileRun (tests of the flags).
+func NewCmdReconcile(f *Factory, runF func(*ReconcileOptions) error) *cobra.Command {
+	opts := &ReconcileOptions{}
 	cmd := &cobra.Command{
 		Use:   "reconcile",
 		Short: "Reconcile paid Stripe payouts into NetSuite (or validate them with --dry-run)",
@@ -53,10 +56,17 @@ on a first run). Payouts held or failed by an earlier run are retried.
   nsrecon reconcile --dry-run --format markdown  # CI: validate, print, exit 3 if held
   nsrecon reconcile --from 2026-07-01 --to 2026-09-30
   nsrecon reconcile --payout po_1OaBcD --payout po_1OaBcE`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.ledgerFlag = cmd.Flags().Changed("ledger")
-			return reconcileRun(cmd.Context(), f, opts)
+			opts.LedgerFlag = cmd.Flags().Changed("ledger")
+			opts.Factory = f
+			if opts.Sandbox {
+				opts.Factory = sandboxFactory(f)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return reconcileRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -70,133 +80,35 @@ on a first run). Payouts held or failed by an earlier run are retried.
 	return cmd
 }
 
-func parseDay(flag, s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return t, usageErr(fmt.Errorf("--%s %q: want a date like 2026-07-01", flag, s), "nsrecon reconcile --help")
-	}
-	return t, nil
-}
-
-func reconcileRun(ctx context.Context, f *Factory, opts *reconcileOptions) error {
-	switch opts.Format {
-	case "table", "json", "markdown":
-	default:
-		return usageErr(fmt.Errorf("--format %q: want table, json or markdown", opts.Format), "")
-	}
-	if opts.IncludeInTransit && !opts.DryRun {
-		return usageErr(errors.New("--include-in-transit only validates, so it needs --dry-run"), "nsrecon reconcile --dry-run --include-in-transit")
-	}
-	from, err := parseDay("from", opts.From)
+func reconcileRun(ctx context.Context, opts *ReconcileOptions) error {
+	from, to, err := opts.window()
 	if err != nil {
 		return err
 	}
-	to, err := parseDay("to", opts.To)
+	f := opts.Factory
+	cfg, err := opts.config()
 	if err != nil {
 		return err
 	}
-	if !from.IsZero() && !to.IsZero() && from.After(to) {
-		return usageErr(fmt.Errorf("--from %s is after --to %s", opts.From, opts.To), "swap the dates")
-	}
-	if len(opts.Payouts) > 0 && (opts.From != "" || opts.To != "") {
-		return usageErr(errors.New("--payout and --from/--to cannot be combined"), "")
-	}
-
-	var cfg *config.Config
-	if opts.Sandbox {
-		if opts.ledgerFlag {
-			return usageErr(errors.New("--ledger cannot be used with --sandbox: the sandbox's NetSuite lives only for this run"),
-				"nsrecon sandbox serve, then point a config at it for a persistent sandbox")
-		}
-		env, err := sandbox.Start(ctx, sandbox.Options{Logger: f.log})
-		if err != nil {
-			return err
-		}
-		defer env.Close()
-		cfg = env.Config()
-		dir, err := os.MkdirTemp("", "nsrecon-sandbox-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		cfg.Ledger.Path = dir + "/ledger.db"
-		if opts.From == "" && len(opts.Payouts) == 0 {
-			// The demo account's payouts arrived on fixed days.
-			from, to = env.Window()
-		}
-		fmt.Fprintf(f.Stderr, "sandbox: fake Stripe at %s, fake NetSuite at %s\n", env.StripeURL, env.NetSuiteURL)
-	} else {
-		cfg, err = f.loadConfig()
-		if err != nil {
+	if f.DefaultWindow != nil && opts.From == "" && len(opts.Payouts) == 0 {
+		if from, to, err = f.DefaultWindow(); err != nil {
 			return err
 		}
 	}
-	if err := cfg.ValidateStripe(); err != nil {
-		return err
-	}
-	if !opts.DryRun {
-		if err := cfg.ValidateForPush(); err != nil {
-			return err
-		}
-	}
-
-	retries := int64(cfg.Stripe.MaxRetries)
-	reader, err := payout.NewReader(payout.ReaderConfig{
-		APIKey: cfg.Stripe.APIKey.Reveal(), APIBase: cfg.Stripe.APIBase,
-		HTTPClient: f.HTTPClient, Logger: f.log, NetworkRetries: &retries,
-	})
-	if err != nil {
-		return usageErr(err, "check stripe.api_base")
-	}
-	runner := &reconcile.Runner{Stripe: reader, Now: f.Now, Log: f.log}
-
-	led, closeLedger, err := openLedger(ctx, cfg.Ledger.Path, opts.DryRun)
+	run, err := opts.wire(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer closeLedger()
-	runner.Ledger = led
-
-	var ns *netsuite.Client
-	if !opts.DryRun {
-		unlock, err := led.Lock(ctx, "nsrecon reconcile")
-		if err != nil {
-			return err
-		}
-		defer unlock()
-		ns, err = newNetSuiteClient(f, cfg)
-		if err != nil {
-			return err
-		}
-		prog := newProgress(f)
-		runner.Push = push.New(ns, led, push.Options{
-			Concurrency: cfg.NetSuite.Concurrency, Logger: f.log, Progress: prog.push,
-		})
-		runner.Progress = prog.payout
-		defer prog.done()
-	} else if cfg.Customers.Mode == config.CustomersMatchEmail && cfg.ValidateForPush() == nil {
-		// A dry run writes nothing, but reading NetSuite shows which
-		// customers would be matched rather than created.
-		if ns, err = newNetSuiteClient(f, cfg); err != nil {
-			return err
-		}
-	}
-	if ns != nil {
-		runner.Customers, runner.Records = ns, ns
-	}
-
-	rep, runErr := runner.Run(ctx, reconcile.Options{
+	defer run.done()
+	rep, runErr := run.Run(ctx, reconcile.Options{
 		DryRun: opts.DryRun, From: from, To: to, PayoutIDs: opts.Payouts,
 		IncludeInTransit: opts.IncludeInTransit, Settings: cfg.PlanSettings(),
 	})
 	rep.Run.Version = f.Version
 	rep.Run.Sandbox = opts.Sandbox
-	rep.Run.StripeRequests = sum(reader.Requests())
-	if ns != nil {
-		rep.Run.NetSuiteRequests = int(ns.Stats().Requests)
+	rep.Run.StripeRequests = sum(run.stripe.Requests())
+	if run.netsuite != nil {
+		rep.Run.NetSuiteRequests = int(run.netsuite.Stats().Requests)
 	}
 	if len(rep.Payouts) > 0 || runErr == nil {
 		if err := report.Write(f.Stdout, rep, opts.Format); err != nil {
@@ -212,67 +124,129 @@ func reconcileRun(ctx context.Context, f *Factory, opts *reconcileOptions) error
 	return nil
 }
 
-// openLedger opens the ledger. A dry run only reads it, and only if it
-// exists: CI's dry run has none and must not create one.
-func openLedger(ctx context.Context, path string, dryRun bool) (*ledger.Ledger, func(), error) {
-	if path == "" {
-		path = config.DefaultLedgerPath()
+// window checks the flags and returns the arrival window they give.
+func (opts *ReconcileOptions) window() (from, to time.Time, err error) {
+	switch opts.Format {
+	case "table", "json", "markdown":
+	default:
+		return from, to, usageErr(fmt.Errorf("--format %q: want table, json or markdown", opts.Format), "")
 	}
-	if path == "" {
-		return nil, nil, usageErr(errors.New("ledger.path is not set and there is no user config directory (is HOME unset?)"),
-			"set ledger.path (NSRECON_LEDGER_PATH or --ledger) to where the ledger lives")
+	if opts.IncludeInTransit && !opts.DryRun {
+		return from, to, usageErr(errors.New("--include-in-transit only validates, so it needs --dry-run"), "nsrecon reconcile --dry-run --include-in-transit")
 	}
-	if dryRun {
-		if _, err := os.Stat(path); err != nil {
-			return nil, func() {}, nil
-		}
+	if from, err = parseDay("from", opts.From); err != nil {
+		return from, to, err
 	}
-	l, err := ledger.Open(ctx, path)
-	if err != nil {
-		return nil, nil, &exitError{outcome.ExitError, fmt.Errorf("ledger %s: %w", path, err),
-			"if the file is damaged, move it aside and run again: a new ledger adopts what NetSuite already has by external ID"}
+	if to, err = parseDay("to", opts.To); err != nil {
+		return from, to, err
 	}
-	return l, func() { l.Close() }, nil
+	if !from.IsZero() && !to.IsZero() && from.After(to) {
+		return from, to, usageErr(fmt.Errorf("--from %s is after --to %s", opts.From, opts.To), "swap the dates")
+	}
+	if len(opts.Payouts) > 0 && (opts.From != "" || opts.To != "") {
+		return from, to, usageErr(errors.New("--payout and --from/--to cannot be combined"), "")
+	}
+	if opts.Sandbox && opts.LedgerFlag {
+		return from, to, usageErr(errors.New("--ledger cannot be used with --sandbox: the sandbox's NetSuite lives only for this run"),
+			"nsrecon sandbox serve, then point a config at it for a persistent sandbox")
+	}
+	return from, to, nil
 }
 
-func newNetSuiteClient(f *Factory, cfg *config.Config) (*netsuite.Client, error) {
-	a := cfg.NetSuite.Auth
-	auth := netsuite.AuthConfig{
-		Method:      a.Method,
-		ConsumerKey: a.ConsumerKey.Reveal(), ConsumerSecret: a.ConsumerSecret.Reveal(),
-		TokenID: a.TokenID.Reveal(), TokenSecret: a.TokenSecret.Reveal(),
-		ClientID: a.ClientID.Reveal(), CertificateID: a.CertificateID, Algorithm: a.Algorithm,
+func parseDay(flag, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
 	}
-	if a.PrivateKeyFile != "" {
-		pem, err := os.ReadFile(a.PrivateKeyFile)
-		if err != nil {
-			return nil, usageErr(fmt.Errorf("netsuite.auth.private_key_file: %w", err), "")
-		}
-		auth.PrivateKeyPEM = string(pem)
-	}
-	hc := *f.HTTPClient // netsuite.timeout bounds each request, not the run
-	hc.Timeout = cfg.NetSuite.Timeout
-	c, err := netsuite.New(netsuite.Config{
-		AccountID: cfg.NetSuite.AccountID, BaseURL: cfg.NetSuite.BaseURLOrDefault(),
-		Auth: auth, Concurrency: cfg.NetSuite.Concurrency, Logger: f.log,
-	}, &hc)
+	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return nil, usageErr(err, "check the netsuite.* config keys")
+		return t, usageErr(fmt.Errorf("--%s %q: want a date like 2026-07-01", flag, s), "nsrecon reconcile --help")
 	}
-	return c, nil
+	return t, nil
 }
 
-func classifyRunErr(err error) error {
-	var nerr *netsuite.Error
-	switch {
-	case errors.Is(err, reconcile.ErrNetSuiteAuth), errors.As(err, &nerr) && (nerr.Status == 401 || nerr.Status == 403):
-		return &exitError{outcome.ExitAuth, err, "check netsuite.auth.* (token-based auth: consumer key/secret, token ID/secret)"}
-	case payout.IsAuth(err):
-		return &exitError{outcome.ExitAuth, err, "check stripe.api_key (or STRIPE_API_KEY)"}
-	case errors.Is(err, reconcile.ErrNetSuiteUnreachable):
-		return &exitError{outcome.ExitError, err, "check netsuite.base_url and the network; nothing is lost, run again when NetSuite answers"}
+// config is the config, checked for what this run needs: Stripe always,
+// NetSuite unless it is a dry run.
+func (opts *ReconcileOptions) config() (*config.Config, error) {
+	cfg, err := opts.Factory.Config()
+	if err != nil {
+		return nil, err
 	}
-	return err
+	if err := cfg.ValidateStripe(); err != nil {
+		return nil, err
+	}
+	if !opts.DryRun {
+		if err := cfg.ValidateForPush(); err != nil {
+			return nil, err
+		}
+	}
+	return cfg, nil
+}
+
+// wiredRun is a wired reconcile.Runner and the clients it uses.
+type wiredRun struct {
+	*reconcile.Runner
+	stripe   *payout.Reader
+	netsuite *netsuite.Client // nil when the run does not need NetSuite
+	done     func()           // releases the lock, clears the progress line
+}
+
+// wire builds the run: Stripe, the ledger, and NetSuite when the run
+// pushes or matches customers by email.
+func (opts *ReconcileOptions) wire(ctx context.Context, cfg *config.Config) (*wiredRun, error) {
+	f := opts.Factory
+	log, err := f.Logger()
+	if err != nil {
+		return nil, err
+	}
+	reader, err := f.Stripe()
+	if err != nil {
+		return nil, err
+	}
+	run := &wiredRun{Runner: &reconcile.Runner{Stripe: reader, Now: f.Now, Log: log}, stripe: reader, done: func() {}}
+	if !opts.DryRun {
+		return run, opts.wirePush(ctx, cfg, run)
+	}
+	// A dry run writes nothing, and reads the ledger only if there is
+	// one: CI's dry run has none and must not create one.
+	if run.Ledger, err = f.ExistingLedger(); err != nil {
+		return nil, err
+	}
+	if cfg.Customers.Mode == config.CustomersMatchEmail && cfg.ValidateForPush() == nil {
+		// Reading NetSuite shows which customers would be matched rather
+		// than created.
+		if run.netsuite, err = f.NetSuite(); err != nil {
+			return nil, err
+		}
+		run.Customers, run.Records = run.netsuite, run.netsuite
+	}
+	return run, nil
+}
+
+// wirePush adds what pushing needs: the run lock, NetSuite, the pusher
+// and the progress line.
+func (opts *ReconcileOptions) wirePush(ctx context.Context, cfg *config.Config, run *wiredRun) error {
+	f := opts.Factory
+	led, err := f.Ledger()
+	if err != nil {
+		return err
+	}
+	run.Ledger = led
+	unlock, err := led.Lock(ctx, "nsrecon reconcile")
+	if err != nil {
+		return err
+	}
+	if run.netsuite, err = f.NetSuite(); err != nil {
+		unlock()
+		return err
+	}
+	prog := newProgress(f)
+	run.Push = push.New(run.netsuite, led, push.Options{
+		Concurrency: cfg.NetSuite.Concurrency, Logger: run.Log, Progress: prog.push,
+	})
+	run.Progress = prog.payout
+	run.Customers, run.Records = run.netsuite, run.netsuite
+	run.done = func() { prog.done(); unlock() }
+	return nil
 }
 
 func sum(m map[string]int) int {

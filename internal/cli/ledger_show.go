@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nsrecon/nsrecon/internal/outcome"
+	"github.com/nsrecon/nsrecon/internal/report"
+)
+
+// LedgerShowOptions is nsrecon ledger show's command line.
+type LedgerShowOptions struct {
+	Factory *Factory
+	Format  string
+	Payout  string
+}
+
+// NewCmdLedgerShow is nsrecon ledger show; runF, when set, runs instead of
+// ledgerShowRun.
+func NewCmdLedgerShow(f *Factory, runF func(*LedgerShowOptions) error) *cobra.Command {
+	opts := &LedgerShowOptions{Factory: f}
+	return &cobra.Command{
+		Use:   "show po_…",
+		Short: "Show a payout's state and every NetSuite record nsrecon made for it, with internal IDs",
+		Args:  oneArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Format, opts.Payout = ledgerFormat(cmd), args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return ledgerShowRun(cmd, opts)
+		},
+	}
+}
+
+func ledgerShowRun(cmd *cobra.Command, opts *LedgerShowOptions) error {
+	f, id := opts.Factory, opts.Payout
+	l, err := existingLedger(f)
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	ps, ok, err := l.Payout(ctx, id)
+	if err != nil {
+		return err
+	}
+	recs, err := l.PayoutRecords(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !ok && len(recs) == 0 {
+		return usageErr(fmt.Errorf("payout %s is not in the ledger %s", id, l.Path()), "nsrecon ledger runs, or reconcile it first")
+	}
+	if opts.Format == "json" {
+		return writeJSON(f, map[string]any{"payout": ps, "records": recs})
+	}
+	fmt.Fprintf(f.Stdout, "Payout %s: %s", id, firstNonEmpty(string(ps.Status), "unknown"))
+	if ps.DepositID != "" {
+		fmt.Fprintf(f.Stdout, ", deposit %s", ps.DepositID)
+	}
+	fmt.Fprintln(f.Stdout)
+	var problems []outcome.Problem
+	_ = json.Unmarshal(ps.Problems, &problems) // best effort: older rows may differ
+	for _, p := range problems {
+		fmt.Fprintf(f.Stdout, "  %s %s: %s\n", p.Code, p.Object, p.Message)
+	}
+	t := report.NewTable(f.Stdout)
+	t.Header("Type", "External ID", "Stripe", "Internal ID", "Status", "Attempts", "Last error")
+	for _, r := range recs {
+		t.Append(r.Type, r.ExternalID, r.Source, r.InternalID, r.Status, fmt.Sprint(r.Attempts), r.LastError)
+	}
+	return t.Render()
+}

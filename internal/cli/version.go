@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+)
+
+// VersionOptions is nsrecon version's command line.
+type VersionOptions struct {
+	Factory *Factory
+}
+
+// NewCmdVersion is nsrecon version; runF, when set, runs instead of
+// printing the version.
+func NewCmdVersion(f *Factory, runF func(*VersionOptions) error) *cobra.Command {
+	opts := &VersionOptions{Factory: f}
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			fmt.Fprintf(f.Stdout, "nsrecon %s\n", f.Version)
+			return nil
+		},
+	}
+}
