@@ -453,7 +453,7 @@ func (b *builder) lineTxn(bt *payout.BalanceTransaction, key, account string) {
 func (b *builder) depositPayment(bt *payout.BalanceTransaction, extID string, amount int64, ccy, source string) {
 	value := amount
 	if ccy != b.cur {
-		v, err := Convert(amount, ccy, bt.ExchangeRate, b.cur)
+		v, err := money.Convert(amount, ccy, bt.ExchangeRate, b.cur)
 		if err != nil {
 			b.problem(outcome.CodeBadAmount, bt.ID, "", "balance transaction %s: %v", bt.ID, err)
 			return
