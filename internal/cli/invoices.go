@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/config/plansettings"
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
@@ -109,7 +110,7 @@ func (f *Factory) invoiceDeps(ctx context.Context) (*invoiceDeps, error) {
 	s := &webhook.Syncer{
 		Stripe:   readerPerSync{rc},
 		Push:     push.New(ns, led, push.Options{Concurrency: cfg.NetSuite.Concurrency, Logger: f.log}),
-		Settings: cfg.PlanSettings(),
+		Settings: plansettings.From(cfg),
 		Ledger:   led,
 	}
 	if cfg.Customers.Mode == config.CustomersMatchEmail {

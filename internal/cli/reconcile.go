@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/config/plansettings"
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/outcome"
@@ -190,7 +191,7 @@ func reconcileRun(ctx context.Context, f *Factory, opts *reconcileOptions) error
 
 	rep, runErr := runner.Run(ctx, reconcile.Options{
 		DryRun: opts.DryRun, From: from, To: to, PayoutIDs: opts.Payouts,
-		IncludeInTransit: opts.IncludeInTransit, Settings: cfg.PlanSettings(),
+		IncludeInTransit: opts.IncludeInTransit, Settings: plansettings.From(cfg),
 	})
 	rep.Run.Version = f.Version
 	rep.Run.Sandbox = opts.Sandbox
