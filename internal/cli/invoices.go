@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/config/plansettings"
 	"github.com/nsrecon/nsrecon/internal/invoicesync"
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/push"
@@ -72,7 +73,7 @@ func invoiceDepsFrom(f *Factory) (*invoiceDeps, error) {
 	s := &invoicesync.Syncer{
 		Stripe:   stripe,
 		Push:     push.New(ns, led, push.Options{Concurrency: cfg.NetSuite.Concurrency, Logger: log}),
-		Settings: cfg.PlanSettings(),
+		Settings: plansettings.From(cfg),
 		Ledger:   led,
 	}
 	if cfg.Customers.Mode == config.CustomersMatchEmail {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/config/plansettings"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
@@ -102,7 +103,7 @@ func reconcileRun(ctx context.Context, opts *ReconcileOptions) error {
 	defer run.done()
 	rep, runErr := run.Run(ctx, reconcile.Options{
 		DryRun: opts.DryRun, From: from, To: to, PayoutIDs: opts.Payouts,
-		IncludeInTransit: opts.IncludeInTransit, Settings: cfg.PlanSettings(),
+		IncludeInTransit: opts.IncludeInTransit, Settings: plansettings.From(cfg),
 	})
 	rep.Run.Version = f.Version
 	rep.Run.Sandbox = opts.Sandbox

@@ -9,8 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-
-	"github.com/nsrecon/nsrecon/internal/plan"
 )
 
 // Config is nsrecon's whole configuration. See Keys for every key's meaning
@@ -183,44 +181,7 @@ func DefaultLedgerPath() string {
 	return filepath.Join(dir, "nsrecon", "ledger.db")
 }
 
-// PlanSettings is the part of the config the planner needs.
-func (c *Config) PlanSettings() plan.Settings {
-	return plan.Settings{
-		UndepositedFunds: c.Accounts.UndepositedFunds,
-		BankAccounts:     cloneMap(c.Accounts.Bank),
-		StripeFees:       c.Accounts.StripeFees,
-		FeeTax:           c.Accounts.FeeTax,
-		ApplicationFees:  c.Accounts.ApplicationFees,
-		DisputeFees:      c.Accounts.DisputeFees,
-		FXDifference:     c.Accounts.FXDifference,
-		Categories:       cloneMap(c.Accounts.Categories),
-
-		RefundItem:   c.Items.Refund,
-		TaxItem:      c.Items.Tax,
-		GlobalItem:   c.Items.Global,
-		ItemIncome:   c.Items.IncomeAccount,
-		DiscountAcct: c.Items.DiscountAccount,
-
-		CustomerMode:        c.Customers.Mode,
-		GlobalCustomer:      c.Customers.GlobalID,
-		DefaultCustomerName: c.Customers.DefaultName,
-		CustomerType:        c.Customers.Type,
-
-		Subsidiary: c.Classification.Subsidiary,
-		Department: c.Classification.Department,
-		Class:      c.Classification.Class,
-		Location:   c.Classification.Location,
-
-		OrphanRule:    c.Rules.OrphanRefund,
-		OrphanAccount: c.Rules.OrphanAccount,
-
-		Currencies:   cloneMap(c.Currencies),
-		BaseCurrency: strings.ToLower(c.NetSuite.BaseCurrency),
-	}
-}
-
-// cloneMap keeps the planner from sharing (and possibly mutating) the
-// config's maps.
+// cloneMap gives `config show` its own copies of the config's maps.
 func cloneMap(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {

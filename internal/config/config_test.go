@@ -586,29 +586,3 @@ func TestExampleFile(t *testing.T) {
 		}
 	}
 }
-
-func TestPlanSettings(t *testing.T) {
-	clearEnv(t)
-	f, err := os.Open("example.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	c, err := Load(New(), f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := c.PlanSettings()
-	if s.UndepositedFunds != "122" || s.BankAccounts["usd"] != "1" || s.StripeFees != "540" || s.FeeTax != "541" ||
-		s.ApplicationFees != "542" || s.DisputeFees != "543" || s.FXDifference != "544" || s.Categories["transfer"] != "613" ||
-		s.RefundItem != "300" || s.TaxItem != "301" || s.ItemIncome != "400" || s.DiscountAcct != "401" ||
-		s.CustomerMode != "create" || s.DefaultCustomerName != "Stripe customer" || s.Subsidiary != "1" ||
-		s.Currencies["eur"] != "4" || s.OrphanRule != "hold" {
-		t.Errorf("PlanSettings = %+v", s)
-	}
-	// The planner gets its own maps.
-	s.BankAccounts["usd"] = "999"
-	if c.Accounts.Bank["usd"] != "1" {
-		t.Error("PlanSettings shares maps with Config")
-	}
-}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nsrecon/nsrecon/internal/category"
 	"github.com/spf13/viper"
 )
 
@@ -81,6 +82,11 @@ func Keys() []Key {
 	m := func(name, doc string) Key {
 		return Key{Name: name, Default: map[string]string{}, Map: true, Doc: doc}
 	}
+	// A fee category's line posts to a key of its own; its row documents it.
+	feeKey := func(cat string) Key {
+		r, _ := category.Lookup(cat)
+		return s(r.Key, "", r.Doc)
+	}
 	keys := []Key{
 		secret("stripe.api_key", "Stripe secret or restricted key (sk_… / rk_…); read access to payouts, balance transactions, charges, refunds, disputes, invoices, customers"),
 		s("stripe.api_base", DefaultStripeAPIBase, "Stripe API base URL (point at a fake or stripe-mock in tests)"),
@@ -105,12 +111,12 @@ func Keys() []Key {
 
 		s("accounts.undeposited_funds", "", "Undeposited Funds account: payments and refunds post here until the deposit gathers them (required)"),
 		m("accounts.bank", "bank account per payout currency, e.g. usd: \"1\" (at least one required)"),
-		s("accounts.stripe_fees", "", "expense account for Stripe processing fees (deposit cash-back lines)"),
-		s("accounts.fee_tax", "", "account for tax charged on Stripe fees"),
+		feeKey("fee"),
+		feeKey("tax"),
 		s("accounts.application_fees", "", "account for Connect application fees"),
-		s("accounts.dispute_fees", "", "expense account for dispute fees"),
+		s(category.KeyDisputeFees, "", "expense account for dispute fees"),
 		s("accounts.fx_difference", "", "account for currency-conversion rounding differences"),
-		m("accounts.categories", "balance-transaction reporting_category → account for plain deposit lines, e.g. platform_earning: \"612\""),
+		m(category.MapKey, category.MapDoc),
 
 		s("items.refund", "", "credit memo item for refunds and disputes of invoiced charges"),
 		s("items.tax", "", "invoice item for Stripe Tax amounts"),

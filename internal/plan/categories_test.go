@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/nsrecon/nsrecon/internal/category"
 	"github.com/nsrecon/nsrecon/internal/outcome"
 	stripe "github.com/stripe/stripe-go/v76"
 )
@@ -48,5 +50,53 @@ func TestEveryStripeCategoryHandled(t *testing.T) {
 				t.Errorf("%s: %s", cat, pr.Message)
 			}
 		}
+	}
+}
+
+// TestEveryLineRowPostsToItsKey: every row of the category table booked as
+// deposit lines posts to its row's key once mapped, and holds the payout
+// naming that key while unmapped.
+func TestEveryLineRowPostsToItsKey(t *testing.T) {
+	for _, row := range category.All() {
+		if row.Booking != category.FeeLine && row.Booking != category.DepositLine {
+			continue
+		}
+		s := Settings{BankAccounts: map[string]string{"usd": "200"}}
+		b := newSnap("usd")
+		b.bt(row.Name, "adjustment", "src_1", 1000, 0)
+		p := Build(b.finish(), s, nil)
+		if len(p.Problems) != 1 || p.Problems[0].Code != outcome.CodeMissingMapping ||
+			!strings.Contains(p.Problems[0].Message, " "+row.Key+",") {
+			t.Errorf("%s unmapped: %+v", row.Name, p.Problems)
+		}
+
+		s.StripeFees, s.FeeTax, s.Categories = "300", "301", map[string]string{row.Name: "310"}
+		if got := s.Mapping(Key(row.Key)); got.ID == "" {
+			t.Fatalf("%s: Mapping(%s) unset after mapping it", row.Name, row.Key)
+		}
+		b = newSnap("usd")
+		b.bt(row.Name, "adjustment", "src_1", 1000, 0)
+		mustReady(t, Build(b.finish(), s, nil))
+	}
+}
+
+// TestMappingReadsEveryKey: each mapping key reads its own Settings field.
+func TestMappingReadsEveryKey(t *testing.T) {
+	s := settings()
+	s.GlobalCustomer, s.OrphanAccount = "600", "601"
+	want := map[Key]string{
+		KeyUndepositedFunds: "100", KeyStripeFees: "300", KeyFeeTax: "301", KeyApplicationFees: "302",
+		KeyDisputeFees: "303", KeyFXDifference: "304", KeyRefundItem: "400", KeyTaxItem: "401",
+		KeyItemIncome: "500", KeyDiscountAccount: "501", KeyGlobalCustomer: "600", KeyOrphanAccount: "601",
+		BankKey("jpy"): "201", CurrencyKey("eur"): "2", CategoryKey("dispute_reversal"): "311",
+		BankKey("eur"): "", KeyOrphanRule: "",
+	}
+	for k, id := range want {
+		if got := s.Mapping(k); got != (Mapping{Key: k, ID: id}) {
+			t.Errorf("Mapping(%s) = %+v, want ID %q", k, got, id)
+		}
+	}
+	if len(fixedMappings) != 12 {
+		t.Errorf("%d fixed mapping keys; this test knows 12", len(fixedMappings))
 	}
 }

@@ -12,6 +12,10 @@ import (
 // Plan is the set of NetSuite records for one payout, in dependency order
 // (every record comes after the records it references; the deposit is last).
 type Plan struct {
+	// Kind says whether the plan reconciles a payout or syncs one invoice
+	// in real time. It is not serialized: the plan files show it by their
+	// payout.
+	Kind         Kind              `json:"-"`
 	Payout       payout.Payout     `json:"payout"`
 	Records      []Record          `json:"records"`
 	DepositTotal int64             `json:"deposit_total"`
@@ -19,6 +23,18 @@ type Plan struct {
 	// Notes are facts for a person that do not stop the payout.
 	Notes []string `json:"notes,omitempty"`
 }
+
+// Kind is what a plan is for.
+type Kind int
+
+const (
+	// KindPayout: the records of one payout, ending with its deposit
+	// (Build). The zero value, so a Plan literal naming a payout is one.
+	KindPayout Kind = iota
+	// KindInvoice: the records of one finalized invoice, outside any
+	// payout (BuildInvoice).
+	KindInvoice
+)
 
 // Held reports whether validation found anything that stops the push.
 func (p *Plan) Held() bool { return len(p.Problems) > 0 }

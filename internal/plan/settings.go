@@ -1,5 +1,11 @@
 package plan
 
+import (
+	"strings"
+
+	"github.com/nsrecon/nsrecon/internal/category"
+)
+
 // Settings is what the planner needs from configuration. Account, item and
 // subsidiary values are NetSuite internal IDs. The CLI fills it from the
 // validated config; tests fill it inline.
@@ -54,4 +60,87 @@ type Settings struct {
 	// payout currency, NetSuite's to the base currency: for a charge in a
 	// third currency they differ, and such a payout is held.
 	BaseCurrency string
+}
+
+// Key is the config key of a setting the planner names in a problem. A
+// missing mapping is reported, and recognised again, by its key.
+type Key string
+
+// Keys of the NetSuite mappings the planner reads (see Settings.Mapping).
+const (
+	KeyUndepositedFunds Key = "accounts.undeposited_funds"
+	KeyStripeFees       Key = category.KeyStripeFees
+	KeyFeeTax           Key = category.KeyFeeTax
+	KeyApplicationFees  Key = "accounts.application_fees"
+	KeyDisputeFees      Key = category.KeyDisputeFees
+	KeyFXDifference     Key = "accounts.fx_difference"
+	KeyRefundItem       Key = "items.refund"
+	KeyTaxItem          Key = "items.tax"
+	KeyItemIncome       Key = "items.income_account"
+	KeyDiscountAccount  Key = "items.discount_account"
+	KeyGlobalCustomer   Key = "customers.global_id"
+	KeyOrphanAccount    Key = "rules.orphan_account"
+)
+
+// Keys of policy settings the planner's fixes mention.
+const (
+	KeyOrphanRule   Key = "rules.orphan_refund"
+	KeyDefaultName  Key = "customers.default_name"
+	KeyBaseCurrency Key = "netsuite.base_currency"
+)
+
+// Prefixes of mapping keys with one entry per currency or category.
+const (
+	bankPrefix     = "accounts.bank."
+	currencyPrefix = "currencies."
+	categoryPrefix = category.MapKey + "."
+)
+
+// BankKey is the key of the bank account for a payout currency.
+func BankKey(cur string) Key { return Key(bankPrefix + cur) }
+
+// CurrencyKey is the key of NetSuite's currency for a currency code.
+func CurrencyKey(ccy string) Key { return Key(currencyPrefix + ccy) }
+
+// CategoryKey is the key of the account a plain deposit-line category posts to.
+func CategoryKey(cat string) Key { return Key(category.Key(cat)) }
+
+// Mapping is one NetSuite mapping: the config key it is set under and the
+// internal ID it names ("" when unset).
+type Mapping struct {
+	Key Key
+	ID  string
+}
+
+// fixedMappings reads each fixed mapping key from Settings.
+var fixedMappings = map[Key]func(*Settings) string{
+	KeyUndepositedFunds: func(s *Settings) string { return s.UndepositedFunds },
+	KeyStripeFees:       func(s *Settings) string { return s.StripeFees },
+	KeyFeeTax:           func(s *Settings) string { return s.FeeTax },
+	KeyApplicationFees:  func(s *Settings) string { return s.ApplicationFees },
+	KeyDisputeFees:      func(s *Settings) string { return s.DisputeFees },
+	KeyFXDifference:     func(s *Settings) string { return s.FXDifference },
+	KeyRefundItem:       func(s *Settings) string { return s.RefundItem },
+	KeyTaxItem:          func(s *Settings) string { return s.TaxItem },
+	KeyItemIncome:       func(s *Settings) string { return s.ItemIncome },
+	KeyDiscountAccount:  func(s *Settings) string { return s.DiscountAcct },
+	KeyGlobalCustomer:   func(s *Settings) string { return s.GlobalCustomer },
+	KeyOrphanAccount:    func(s *Settings) string { return s.OrphanAccount },
+}
+
+// Mapping returns the mapping configured under k: a fixed key above, or a
+// BankKey, CurrencyKey or CategoryKey. A key the planner does not read
+// returns an unset mapping.
+func (s *Settings) Mapping(k Key) Mapping {
+	m := Mapping{Key: k}
+	if get, ok := fixedMappings[k]; ok {
+		m.ID = get(s)
+	} else if cur, ok := strings.CutPrefix(string(k), bankPrefix); ok {
+		m.ID = s.BankAccounts[cur]
+	} else if ccy, ok := strings.CutPrefix(string(k), currencyPrefix); ok {
+		m.ID = s.Currencies[ccy]
+	} else if cat, ok := strings.CutPrefix(string(k), categoryPrefix); ok {
+		m.ID = s.Categories[cat]
+	}
+	return m
 }

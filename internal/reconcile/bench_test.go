@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/config/plansettings"
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/payout"
@@ -62,7 +63,7 @@ func BenchmarkTxnsPerDayPerConnection(b *testing.B) {
 		r := &Runner{Stripe: reader, Ledger: l, Push: push.New(ns, l, push.Options{Concurrency: conns})}
 		b.StartTimer()
 		start := time.Now()
-		rep, err := r.Run(context.Background(), Options{From: from, To: to, Settings: cfg.PlanSettings()})
+		rep, err := r.Run(context.Background(), Options{From: from, To: to, Settings: plansettings.From(cfg)})
 		elapsed := time.Since(start)
 		b.StopTimer()
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/config/plansettings"
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/money"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
@@ -81,7 +82,7 @@ func toInt(v any) (int64, bool) {
 // run reconciles [from, to] with a ledger at path.
 func (w *world) run(ledgerPath string, from, to time.Time) *report.Report {
 	w.t.Helper()
-	return w.runWith(ledgerPath, from, to, w.cfg.PlanSettings())
+	return w.runWith(ledgerPath, from, to, plansettings.From(w.cfg))
 }
 
 func (w *world) runWith(ledgerPath string, from, to time.Time, settings plan.Settings) *report.Report {
@@ -200,7 +201,7 @@ func TestReconciledPayoutIsLeftAlone(t *testing.T) {
 	if got := statuses(w.run(path, w.days[0], w.days[0])); got != "reconciled" {
 		t.Fatalf("first run: %s", got)
 	}
-	s := w.cfg.PlanSettings()
+	s := plansettings.From(w.cfg)
 	s.BankAccounts = nil
 	rep := w.runWith(path, w.days[0], w.days[0], s)
 	if p := rep.Payouts[0]; p.Status != "reconciled" || p.Pushed != 0 || len(p.Notes) != 1 || p.DepositID == "" {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/config/plansettings"
 	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
@@ -32,7 +33,7 @@ func sandboxSettings(t *testing.T) plan.Settings {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg.PlanSettings()
+	return plansettings.From(cfg)
 }
 
 // dryRun reads a scenario through the real stripe-go client and the fake

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nsrecon/nsrecon/internal/category"
 	"github.com/nsrecon/nsrecon/internal/config"
 	"github.com/nsrecon/nsrecon/internal/netsuite/nsfake"
 	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
@@ -132,15 +133,10 @@ func (e *Env) ConfigYAML() string { return ConfigYAML(e.StripeURL, e.NetSuiteURL
 // ConfigYAML is the sandbox config for fakes at the given URLs.
 func ConfigYAML(stripeURL, netsuiteURL string) string {
 	var cats []string
-	for _, c := range categories {
-		acct := "312"
-		switch c {
-		case "dispute_reversal":
-			acct = "311"
-		case "other_adjustment", "partial_capture_reversal", "charge_failure":
-			acct = "310"
+	for _, r := range category.All() {
+		if r.Sandbox != "" {
+			cats = append(cats, fmt.Sprintf("    %s: %q", r.Name, r.Sandbox))
 		}
-		cats = append(cats, fmt.Sprintf("    %s: %q", c, acct))
 	}
 	sort.Strings(cats)
 	return fmt.Sprintf(`# nsrecon sandbox: a fake Stripe account and a fake NetSuite on loopback.
@@ -185,13 +181,4 @@ currencies:
 customers:
   mode: create
 `, StripeKey, stripeURL, AccountID, netsuiteURL, ConsumerKey, ConsumerSecret, TokenID, TokenSecret, strings.Join(cats, "\n"))
-}
-
-// categories are the balance-transaction categories the sandbox maps to
-// deposit-line accounts.
-var categories = []string{
-	"partial_capture_reversal", "charge_failure", "other_adjustment", "payout_reversal",
-	"risk_reserved_funds", "connect_reserved_funds", "platform_earning", "platform_earning_refund",
-	"transfer", "transfer_reversal", "topup", "topup_reversal", "advance", "advance_funding",
-	"connect_collection_transfer", "dispute_reversal",
 }

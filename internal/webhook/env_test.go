@@ -18,6 +18,7 @@ import (
 	"github.com/stripe/stripe-go/v76/webhook"
 
 	"github.com/nsrecon/nsrecon/internal/config"
+	"github.com/nsrecon/nsrecon/internal/config/plansettings"
 	"github.com/nsrecon/nsrecon/internal/invoicesync"
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
@@ -169,7 +170,7 @@ func newEnv(t testing.TB, a *account, o envOptions) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.settings = cfg.PlanSettings()
+	e.settings = plansettings.From(cfg)
 	e.ledgerAt = o.ledgerAt
 	if e.ledgerAt == "" {
 		e.ledgerAt = filepath.Join(t.TempDir(), "ledger.db")

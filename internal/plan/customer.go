@@ -1,0 +1,137 @@
+package plan
+
+import (
+	"strings"
+
+	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
+	"github.com/nsrecon/nsrecon/internal/payout"
+)
+
+// payer is who paid a charge, as a NetSuite customer nsrecon makes.
+type payer struct {
+	name, email, phone string
+	source             string // the Stripe object that names them (cus_… or the guest charge)
+	extID              string
+	comments           string
+	stripe             *payout.Customer // nil for a guest charge
+}
+
+// customer returns the reference to the NetSuite customer for a charge,
+// planning the customer record when nsrecon makes it.
+func (b *builder) customer(ch *payout.Charge, object string) (netsuite.Ref, bool) {
+	if b.s.CustomerMode == "global" {
+		m := b.s.Mapping(KeyGlobalCustomer)
+		return b.ref(m, object), m.ID != ""
+	}
+	p, existing, ok := b.payerOf(ch, object)
+	if !ok || existing != nil {
+		return deref(existing), ok
+	}
+	if b.s.CustomerMode == "match_email" && p.email != "" {
+		if m, ok := b.known.(CustomerMatcher); ok {
+			if id, ok := m.CustomerByEmail(strings.ToLower(p.email)); ok {
+				return netsuite.Ref{ID: id}, true
+			}
+		}
+	}
+	if b.planned(p.extID) || b.known.Has(p.extID) {
+		// Made by this plan or an earlier payout: not validated or sent
+		// again (a customer deleted in Stripe since still exists here).
+		return netsuite.Ref{ExternalID: p.extID}, true
+	}
+	return b.newCustomer(p)
+}
+
+func deref(r *netsuite.Ref) netsuite.Ref {
+	if r == nil {
+		return netsuite.Ref{}
+	}
+	return *r
+}
+
+// payerOf names who paid a charge: its Stripe customer, or for a guest
+// charge whoever its billing details name (one NetSuite customer per email
+// address). existing is set when that is an existing NetSuite customer
+// (Stripe metadata netsuite_customer_id, or the global customer for a
+// guest without an email).
+func (b *builder) payerOf(ch *payout.Charge, object string) (p payer, existing *netsuite.Ref, ok bool) {
+	if ch.Customer == "" {
+		p = payer{name: ch.BillingName, email: firstNonEmpty(ch.BillingEmail, ch.ReceiptEmail), source: ch.ID}
+		if p.email == "" && b.s.GlobalCustomer != "" {
+			return p, &netsuite.Ref{ID: b.s.GlobalCustomer}, true
+		}
+		p.extID = ExternalID("email_" + hashID(strings.ToLower(p.email)))
+		p.comments = "Stripe guest customer (billing details of " + ch.ID + ")"
+		return p, nil, true
+	}
+	c := b.snap.Customers[ch.Customer]
+	if c == nil {
+		b.problem(outcome.CodeMissingObject, object, "", "charge %s: customer %q was not returned by Stripe", ch.ID, ch.Customer)
+		return p, nil, false
+	}
+	if id := c.Metadata["netsuite_customer_id"]; id != "" {
+		return p, &netsuite.Ref{ID: id}, true
+	}
+	return payer{
+		name: c.Name, email: c.Email, phone: c.Phone, source: c.ID,
+		extID: ExternalID(c.ID), comments: "Stripe customer " + c.ID, stripe: c,
+	}, nil, true
+}
+
+// newCustomer plans the NetSuite customer for a payer, which needs a name
+// and an email.
+func (b *builder) newCustomer(p payer) (netsuite.Ref, bool) {
+	name := p.name
+	if name == "" {
+		name = b.s.DefaultCustomerName
+	}
+	var missing []string
+	if name == "" {
+		missing = append(missing, "name")
+	}
+	if p.email == "" {
+		missing = append(missing, "email")
+	}
+	if len(missing) > 0 {
+		fix := "add the " + strings.Join(missing, " and ") + " to " + p.source + " in Stripe"
+		if name == "" {
+			fix += ", or set " + string(KeyDefaultName)
+		}
+		b.problem(outcome.CodeMissingField, p.source, fix,
+			"customer %s has no %s; NetSuite customers need a name and an email", p.source, strings.Join(missing, " or "))
+		return netsuite.Ref{}, false
+	}
+	c := &netsuite.Customer{
+		ExternalID:     p.extID,
+		Email:          p.email,
+		Phone:          p.phone,
+		Comments:       p.comments,
+		Classification: b.classification(),
+	}
+	kind := b.s.CustomerType
+	if p.stripe != nil && p.stripe.Metadata["netsuite_customer_type"] != "" {
+		kind = p.stripe.Metadata["netsuite_customer_type"]
+	}
+	if kind == "individual" {
+		// NetSuite names an individual by first and last name (seed 003);
+		// the last word of the Stripe name is taken as the last name.
+		c.IsPerson = true
+		first, last := splitName(name)
+		c.FirstName, c.LastName = truncate(first, 32), truncate(last, 32)
+	} else {
+		c.CompanyName = truncate(name, 83)
+	}
+	b.add(Record{Type: netsuite.TypeCustomer, ExternalID: p.extID, Source: p.source, Body: c})
+	return netsuite.Ref{ExternalID: p.extID}, true
+}
+
+// splitName splits "Ada King Lovelace" into "Ada King" and "Lovelace"; a
+// single word is the last name.
+func splitName(name string) (first, last string) {
+	f := strings.Fields(name)
+	if len(f) < 2 {
+		return "", strings.TrimSpace(name)
+	}
+	return strings.Join(f[:len(f)-1], " "), f[len(f)-1]
+}
