@@ -89,6 +89,7 @@ type ItemsConfig struct {
 	Global          string `mapstructure:"global"`
 	IncomeAccount   string `mapstructure:"income_account"`
 	DiscountAccount string `mapstructure:"discount_account"`
+	Shipping        string `mapstructure:"shipping"`
 }
 
 // CustomersConfig says how Stripe customers become NetSuite customers.
@@ -236,6 +237,7 @@ func (c *Config) Redacted() map[string]any {
 			"global":           c.Items.Global,
 			"income_account":   c.Items.IncomeAccount,
 			"discount_account": c.Items.DiscountAccount,
+			"shipping":         c.Items.Shipping,
 		},
 		"customers": map[string]any{
 			"mode":         c.Customers.Mode,

@@ -123,6 +123,7 @@ func Keys() []Key {
 		s("items.global", "", "global price workflow: every invoice line uses this one item"),
 		s("items.income_account", "", "income account of the service items nsrecon creates"),
 		s("items.discount_account", "", "account of the discount items nsrecon creates for coupons"),
+		s("items.shipping", "", "invoice item for Stripe invoice shipping costs (amount_shipping)"),
 
 		s("customers.mode", CustomersCreate, "create, match_email or global"),
 		s("customers.global_id", "", "customer used for every transaction when customers.mode is global"),

@@ -108,6 +108,7 @@ func (c *Config) Validate() error {
 	p.internalID("items.global", c.Items.Global, false, "")
 	p.internalID("items.income_account", c.Items.IncomeAccount, false, "")
 	p.internalID("items.discount_account", c.Items.DiscountAccount, false, "")
+	p.internalID("items.shipping", c.Items.Shipping, false, "")
 
 	p.enum("customers.mode", c.Customers.Mode, CustomersCreate, CustomersMatchEmail, CustomersGlobal)
 	p.enum("customers.type", c.Customers.Type, CustomerCompany, CustomerIndividual)

@@ -17,6 +17,10 @@ const (
 	// Synced is the outcome of a real-time invoice sync whose records all
 	// exist in NetSuite. An invoice has no deposit, so it is never reconciled.
 	Synced Status = "synced"
+	// Waiting: Stripe is still assigning the payout's balance transactions
+	// (reconciliation_status in_progress); nothing was read or planned and
+	// the next run retries it. Never kept in the ledger.
+	Waiting Status = "waiting"
 )
 
 // Problem is why a payout is held or failed: which object, which rule, and
@@ -68,7 +72,7 @@ func ExitCode(statuses ...Status) int {
 	held := false
 	for _, s := range statuses {
 		switch s {
-		case Ready, Reconciled, Synced:
+		case Ready, Reconciled, Synced, Waiting:
 		case Held:
 			held = true
 		default:

@@ -9,6 +9,7 @@ func TestExitCode(t *testing.T) {
 	}{
 		{nil, ExitOK},
 		{[]Status{Ready, Reconciled}, ExitOK},
+		{[]Status{Waiting, Ready}, ExitOK},
 		{[]Status{Ready, Held}, ExitHeld},
 		{[]Status{Failed, Reconciled}, ExitError},
 		{[]Status{Held, Failed}, ExitError}, // failed wins

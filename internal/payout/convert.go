@@ -23,7 +23,7 @@ func toPayout(p *stripe.Payout) Payout {
 	out := Payout{
 		ID: p.ID, Amount: p.Amount, Currency: string(p.Currency), Status: string(p.Status),
 		Automatic: p.Automatic, ArrivalDate: unixTime(p.ArrivalDate), Created: unixTime(p.Created),
-		Description: p.Description,
+		Description: p.Description, ReconciliationStatus: string(p.ReconciliationStatus),
 	}
 	if p.FailureBalanceTransaction != nil {
 		out.FailureBalanceTransaction = p.FailureBalanceTransaction.ID
@@ -139,7 +139,7 @@ func toDispute(d *stripe.Dispute) *Dispute {
 
 func toCustomer(c *stripe.Customer) *Customer {
 	return &Customer{
-		ID: c.ID, Name: c.Name, Email: c.Email, Description: c.Description,
+		ID: c.ID, Deleted: c.Deleted, Name: c.Name, Email: c.Email, Description: c.Description,
 		Phone: c.Phone, Metadata: c.Metadata,
 	}
 }
@@ -151,6 +151,8 @@ func toInvoice(inv *stripe.Invoice, lines []*stripe.InvoiceLineItem) *Invoice {
 		ID: inv.ID, Number: inv.Number, Currency: string(inv.Currency), Status: string(inv.Status),
 		BillingReason: string(inv.BillingReason), Created: unixTime(inv.Created), DueDate: unixTime(inv.DueDate),
 		Subtotal: inv.Subtotal, Tax: inv.Tax, Total: inv.Total, AmountPaid: inv.AmountPaid,
+		AmountDue: inv.AmountDue, StartingBalance: inv.StartingBalance, Shipping: inv.AmountShipping,
+		PrePaymentCreditNotes: inv.PrePaymentCreditNotesAmount, PostPaymentCreditNotes: inv.PostPaymentCreditNotesAmount,
 		Metadata: inv.Metadata, Lines: make([]InvoiceLine, 0, len(lines)),
 	}
 	if inv.Customer != nil {

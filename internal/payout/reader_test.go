@@ -134,9 +134,10 @@ func TestSnapshotManyTransactions(t *testing.T) {
 	want := map[string]int{
 		"GET /v1/payouts":              1,
 		"GET /v1/balance_transactions": pages,
-		"GET /v1/invoices/:id":         8, // once per distinct invoice
-		"GET /v1/invoices/:id/lines":   8, // lines 11+ of each
-		// charges, refunds' charges and customers all came expanded.
+		"GET /v1/invoices/:id":         8,  // once per distinct invoice
+		"GET /v1/invoices/:id/lines":   8,  // lines 11+ of each
+		"GET /v1/customers/:id":        32, // once per distinct customer
+		// charges and refunds came expanded; refunds' charges are in the payout.
 	}
 	if got := f.srv.Counts(); !maps.Equal(got, want) {
 		t.Errorf("server counts %v, want %v", got, want)

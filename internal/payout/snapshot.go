@@ -31,7 +31,16 @@ type Payout struct {
 	Description string    `json:"description,omitempty"`
 	// FailureBalanceTransaction is set for failed payouts.
 	FailureBalanceTransaction string `json:"failure_balance_transaction,omitempty"`
+	// ReconciliationStatus is Stripe's: "completed" once the payout's
+	// balance transactions are all assigned to it, "in_progress" while
+	// Stripe is still assigning them (listing them then may miss some),
+	// "not_applicable" for manual payouts.
+	ReconciliationStatus string `json:"reconciliation_status,omitempty"`
 }
+
+// Reconciling reports whether Stripe is still assigning balance
+// transactions to the payout: it cannot be reconciled yet.
+func (p Payout) Reconciling() bool { return p.ReconciliationStatus == "in_progress" }
 
 // BalanceTransaction is one movement of funds in the payout. Amount, Fee and
 // Net are minor units of Currency (the payout/settlement currency);
@@ -119,21 +128,33 @@ type Dispute struct {
 
 // Invoice is a finalized Stripe invoice with all of its lines.
 type Invoice struct {
-	ID            string            `json:"id"`
-	Number        string            `json:"number,omitempty"`
-	Customer      string            `json:"customer,omitempty"`
-	Currency      string            `json:"currency"`
-	Status        string            `json:"status,omitempty"`
-	BillingReason string            `json:"billing_reason,omitempty"` // manual, subscription_cycle, …
-	Created       time.Time         `json:"created"`
-	DueDate       time.Time         `json:"due_date,omitempty"`
-	Subtotal      int64             `json:"subtotal"`
-	Tax           int64             `json:"tax"`
-	Total         int64             `json:"total"`
-	AmountPaid    int64             `json:"amount_paid"`
-	Lines         []InvoiceLine     `json:"lines"`
-	Discounts     []Discount        `json:"discounts,omitempty"` // total_discount_amounts
-	Metadata      map[string]string `json:"metadata,omitempty"`
+	ID            string    `json:"id"`
+	Number        string    `json:"number,omitempty"`
+	Customer      string    `json:"customer,omitempty"`
+	Currency      string    `json:"currency"`
+	Status        string    `json:"status,omitempty"`
+	BillingReason string    `json:"billing_reason,omitempty"` // manual, subscription_cycle, …
+	Created       time.Time `json:"created"`
+	DueDate       time.Time `json:"due_date,omitempty"`
+	Subtotal      int64     `json:"subtotal"`
+	Tax           int64     `json:"tax"`
+	Total         int64     `json:"total"`
+	AmountPaid    int64     `json:"amount_paid"`
+	// AmountDue is Total less the starting balance and pre-payment credit
+	// notes: what the customer was asked to pay.
+	AmountDue int64 `json:"amount_due"`
+	// StartingBalance is the customer's balance applied to the invoice
+	// (negative: a credit that paid part of it).
+	StartingBalance int64 `json:"starting_balance,omitempty"`
+	// Credit notes issued before and after payment.
+	PrePaymentCreditNotes  int64 `json:"pre_payment_credit_notes_amount,omitempty"`
+	PostPaymentCreditNotes int64 `json:"post_payment_credit_notes_amount,omitempty"`
+	// Shipping is amount_shipping: the shipping cost before tax, part of
+	// Total (its tax, if any, is in Tax).
+	Shipping  int64             `json:"amount_shipping,omitempty"`
+	Lines     []InvoiceLine     `json:"lines"`
+	Discounts []Discount        `json:"discounts,omitempty"` // total_discount_amounts
+	Metadata  map[string]string `json:"metadata,omitempty"`
 }
 
 // InvoiceLine is one line of an invoice. Amount is the line total before
@@ -166,7 +187,10 @@ type Discount struct {
 
 // Customer is a Stripe customer.
 type Customer struct {
-	ID          string            `json:"id"`
+	ID string `json:"id"`
+	// Deleted: Stripe answers only {id, object, deleted: true} for a
+	// deleted customer, so nothing else is known.
+	Deleted     bool              `json:"deleted,omitempty"`
 	Name        string            `json:"name,omitempty"`
 	Email       string            `json:"email,omitempty"`
 	Description string            `json:"description,omitempty"`

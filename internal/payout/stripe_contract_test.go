@@ -63,9 +63,20 @@ func TestStripeContract(t *testing.T) {
 			continue
 		}
 		name := filepath.Base(dir)
-		t.Run(name, func(t *testing.T) { checkContract(t, schema, loadScenario(t, name)) })
+		s := schema
+		if cat, ok := newerCategories[name]; ok {
+			c := *schema
+			c.ReportingCategories = append(slices.Clone(schema.ReportingCategories), cat)
+			s = &c
+		}
+		t.Run(name, func(t *testing.T) { checkContract(t, s, loadScenario(t, name)) })
 	}
 }
+
+// newerCategories are the scenarios that model a newer Stripe API on
+// purpose: a reporting_category outside the 37 of 2023-10-16, which the
+// contract accepts there (and only there).
+var newerCategories = map[string]string{"unknown_category": "payment_network_reserved_funds"}
 
 // TestStripeContractDeletedCustomer: a deleted customer is served as
 // Stripe's deleted_customer, directly and where a charge expands it.

@@ -70,6 +70,9 @@ func (b *builder) payerOf(ch *payout.Charge, object string) (p payer, existing *
 		b.problem(outcome.CodeMissingObject, object, "", "charge %s: customer %q was not returned by Stripe", ch.ID, ch.Customer)
 		return p, nil, false
 	}
+	if c.Deleted {
+		return b.deletedPayer(ch, c)
+	}
 	if id := c.Metadata["netsuite_customer_id"]; id != "" {
 		return p, &netsuite.Ref{ID: id}, true
 	}
@@ -77,6 +80,27 @@ func (b *builder) payerOf(ch *payout.Charge, object string) (p payer, existing *
 		name: c.Name, email: c.Email, phone: c.Phone, source: c.ID,
 		extID: ExternalID(c.ID), comments: "Stripe customer " + c.ID, stripe: c,
 	}, nil, true
+}
+
+// deletedPayer names who paid a charge whose Stripe customer was deleted:
+// Stripe keeps nothing of it but the ID. The NetSuite customer an earlier
+// payout made for it stays the payer; else the charge's billing details
+// name them, as for a guest (one NetSuite customer per email), never
+// without an email.
+func (b *builder) deletedPayer(ch *payout.Charge, c *payout.Customer) (payer, *netsuite.Ref, bool) {
+	if ext := ExternalID(c.ID); b.planned(ext) || b.known.Has(ext) {
+		return payer{}, &netsuite.Ref{ExternalID: ext}, true
+	}
+	p := payer{name: ch.BillingName, email: firstNonEmpty(ch.BillingEmail, ch.ReceiptEmail), source: ch.ID}
+	if p.email == "" {
+		b.problem(outcome.CodeMissingField, ch.ID,
+			"create the customer in NetSuite by hand and set the payment's customer, or set customers.mode: global",
+			"charge %s: its customer %s was deleted in Stripe and the charge's billing details have no email; NetSuite customers need one", ch.ID, c.ID)
+		return p, nil, false
+	}
+	p.extID = ExternalID("email_" + hashID(strings.ToLower(p.email)))
+	p.comments = "Stripe customer " + c.ID + " (deleted; billing details of " + ch.ID + ")"
+	return p, nil, true
 }
 
 // newCustomer plans the NetSuite customer for a payer, which needs a name

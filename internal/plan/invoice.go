@@ -120,7 +120,7 @@ func (b *builder) invoice(id string, cust netsuite.Ref, object string) (*netsuit
 	inv.Item.Items = b.invoiceLines(in, ccy)
 	if got := inv.Item.Total(); got != in.Total {
 		b.problem(outcome.CodeInvoiceMismatch, in.ID, "check the invoice's lines, discounts and tax in Stripe",
-			"invoice %s: lines − discounts + tax = %s but the invoice total is %s %s",
+			"invoice %s: lines − discounts + tax + shipping = %s but the invoice total is %s %s",
 			in.ID, money.Format(got, ccy), money.Format(in.Total, ccy), strings.ToUpper(ccy))
 		return nil, false
 	}
@@ -129,7 +129,7 @@ func (b *builder) invoice(id string, cust netsuite.Ref, object string) (*netsuit
 }
 
 // invoiceLines are the item lines of a Stripe invoice: its lines, its
-// discounts, and its tax when the prices exclude it.
+// discounts, its shipping cost, and its tax when the prices exclude it.
 func (b *builder) invoiceLines(in *payout.Invoice, ccy string) []netsuite.ItemLine {
 	lines := make([]netsuite.ItemLine, 0, len(in.Lines)+len(in.Discounts)+1)
 	for _, l := range in.Lines {
@@ -152,6 +152,14 @@ func (b *builder) invoiceLines(in *payout.Invoice, ccy string) []netsuite.ItemLi
 			Item:        b.discountItem(d, in.ID),
 			Amount:      netsuite.Amount{Minor: -d.Amount, Currency: ccy},
 			Description: "Stripe discount " + firstNonEmpty(d.Name, d.ID),
+		})
+	}
+	if in.Shipping != 0 {
+		lines = append(lines, netsuite.ItemLine{
+			Item:        b.ref(b.s.Mapping(KeyShippingItem), in.ID),
+			Quantity:    1,
+			Amount:      netsuite.Amount{Minor: in.Shipping, Currency: ccy},
+			Description: "Stripe shipping",
 		})
 	}
 	var gross int64

@@ -28,6 +28,10 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, row category.Row) {
 	if !ok {
 		return
 	}
+	if r.ch == nil {
+		b.orphan(bt, r, "")
+		return
+	}
 	payID := ExternalID(r.ch.ID)
 	parentID := payID // the document the refund applies to
 	if r.ch.Invoice != "" {
@@ -75,6 +79,11 @@ func (b *builder) reversedOf(bt *payout.BalanceTransaction, row category.Row) (r
 			return r, false
 		}
 		r.id, chargeID, r.amount = re.ID, re.Charge, re.Amount
+		if chargeID == "" {
+			// A refund without a charge (charge: null, e.g. of a cash
+			// balance) reverses no payment: the orphan rule decides.
+			return b.chargeless(bt, r, re)
+		}
 	}
 	if r.ch = b.snap.Charges[chargeID]; r.ch == nil {
 		b.problem(outcome.CodeMissingObject, bt.ID, "", "%s %s: its charge %q was not returned by Stripe", r.kind, r.id, chargeID)
@@ -94,10 +103,30 @@ func (b *builder) reversedOf(bt *payout.BalanceTransaction, row category.Row) (r
 	return r, true
 }
 
+// chargeless checks a refund without a charge, which only a deposit line
+// can book (in the payout currency: there is no charge to convert from).
+func (b *builder) chargeless(bt *payout.BalanceTransaction, r reversed, re *payout.Refund) (reversed, bool) {
+	r.ccy = strings.ToLower(re.Currency)
+	if r.ccy == b.cur {
+		r.amount = -bt.Amount
+	}
+	if r.amount <= 0 {
+		b.problem(outcome.CodeBadAmount, bt.ID, "", "refund %s has amount %d; expected a positive amount", r.id, r.amount)
+		return r, false
+	}
+	return r, true
+}
+
 // orphan handles a refund or dispute of a charge nsrecon never reconciled
 // (paid out before its first run, or in a payout not yet reconciled): a
 // deposit line when rules.orphan_refund says so, else a held payout.
+// A refund without a charge (r.ch nil, parentID "") has no payment to
+// reverse at all and takes the same rule.
 func (b *builder) orphan(bt *payout.BalanceTransaction, r reversed, parentID string) {
+	if r.ch == nil {
+		b.noCharge(bt, r)
+		return
+	}
 	if b.s.OrphanRule == "deposit_line" {
 		b.line(bt.Amount, b.s.Mapping(KeyOrphanAccount), bt.ID,
 			fmt.Sprintf("Stripe %s %s of charge %s (charge not in NetSuite)", r.kind, r.id, r.ch.ID))
@@ -107,6 +136,19 @@ func (b *builder) orphan(bt *payout.BalanceTransaction, r reversed, parentID str
 	b.problem(outcome.CodeUnresolvedRef, bt.ID,
 		fmt.Sprintf("reconcile the payout that contains %s first, or set %s: deposit_line", r.ch.ID, KeyOrphanRule),
 		"%s %s is for charge %s, which nsrecon has not reconciled: %s is neither in the ledger nor in NetSuite", r.kind, r.id, r.ch.ID, parentID)
+}
+
+// noCharge books a refund without a charge by the orphan rule.
+func (b *builder) noCharge(bt *payout.BalanceTransaction, r reversed) {
+	if b.s.OrphanRule == "deposit_line" {
+		b.line(bt.Amount, b.s.Mapping(KeyOrphanAccount), bt.ID,
+			fmt.Sprintf("Stripe %s %s without a charge (%s)", r.kind, r.id, bt.ID))
+		b.fees(bt, r.id, r.fee)
+		return
+	}
+	b.problem(outcome.CodeUnresolvedRef, bt.ID,
+		fmt.Sprintf("book it by hand in NetSuite, or set %s: deposit_line to post such refunds to %s", KeyOrphanRule, KeyOrphanAccount),
+		"%s %s has no charge (charge: null): there is no NetSuite payment to refund", r.kind, r.id)
 }
 
 // customerRefund is the customer refund of r, paid from Undeposited Funds;

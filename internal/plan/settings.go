@@ -26,6 +26,7 @@ type Settings struct {
 	// Items.
 	RefundItem   string // credit memo line item for refunds and disputes of invoices
 	TaxItem      string // invoice line item for Stripe tax
+	ShippingItem string // invoice line item for Stripe shipping costs
 	GlobalItem   string // "global price workflow": every invoice line uses this item
 	ItemIncome   string // income account for service items nsrecon creates
 	DiscountAcct string // account for discount items nsrecon creates
@@ -76,6 +77,7 @@ const (
 	KeyFXDifference     Key = "accounts.fx_difference"
 	KeyRefundItem       Key = "items.refund"
 	KeyTaxItem          Key = "items.tax"
+	KeyShippingItem     Key = "items.shipping"
 	KeyItemIncome       Key = "items.income_account"
 	KeyDiscountAccount  Key = "items.discount_account"
 	KeyGlobalCustomer   Key = "customers.global_id"
@@ -122,6 +124,7 @@ var fixedMappings = map[Key]func(*Settings) string{
 	KeyFXDifference:     func(s *Settings) string { return s.FXDifference },
 	KeyRefundItem:       func(s *Settings) string { return s.RefundItem },
 	KeyTaxItem:          func(s *Settings) string { return s.TaxItem },
+	KeyShippingItem:     func(s *Settings) string { return s.ShippingItem },
 	KeyItemIncome:       func(s *Settings) string { return s.ItemIncome },
 	KeyDiscountAccount:  func(s *Settings) string { return s.DiscountAcct },
 	KeyGlobalCustomer:   func(s *Settings) string { return s.GlobalCustomer },

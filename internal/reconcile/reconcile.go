@@ -197,6 +197,9 @@ func (r *Runner) alreadyReconciled(ctx context.Context, po payout.Payout) (bool,
 // reported in its entry; the returned error stops the run.
 func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known knownSet) (report.Payout, error) {
 	log := r.log().With("payout", po.ID)
+	if po.Reconciling() {
+		return waiting(po), nil
+	}
 	snap, failed, err := r.snapshot(ctx, po, log)
 	if err != nil {
 		return report.Payout{}, err
@@ -382,4 +385,15 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// waiting reports a payout Stripe is still assigning balance transactions
+// to (reconciliation_status in_progress): listing them now could miss
+// some, so nothing is read or planned, nothing is kept in the ledger, and
+// the next run retries it.
+func waiting(po payout.Payout) report.Payout {
+	entry := report.FromPlan(&plan.Plan{Kind: plan.KindPayout, Payout: po}, 0)
+	entry.Status = outcome.Waiting
+	entry.Notes = append(entry.Notes, "Stripe is still assigning this payout's balance transactions (reconciliation_status in_progress): nothing was read or planned; the next run retries it")
+	return entry
 }

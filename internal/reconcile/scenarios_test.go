@@ -102,6 +102,13 @@ var expect = map[string]struct {
 	"payout_failure":       {[]string{"ready"}, nil},
 	"orphan_refund":        {[]string{"held"}, []string{outcome.CodeUnresolvedRef}},
 	"unknown_category":     {[]string{"held"}, []string{outcome.CodeUnsupported}},
+	"new_categories": {[]string{"held"}, []string{outcome.CodeMissingMapping, outcome.CodeMissingMapping, outcome.CodeMissingMapping,
+		outcome.CodeMissingMapping, outcome.CodeMissingMapping, outcome.CodeMissingMapping, outcome.CodeMissingMapping,
+		outcome.CodeMissingMapping, outcome.CodeMissingMapping, outcome.CodeMissingMapping}},
+	"deleted_customer":      {[]string{"ready", "held"}, []string{outcome.CodeMissingField}},
+	"refund_without_charge": {[]string{"held"}, []string{outcome.CodeUnresolvedRef}},
+	"invoice_shipping":      {[]string{"held"}, []string{outcome.CodeMissingMapping}},
+	"payout_in_progress":    {[]string{"ready", "waiting"}, nil},
 }
 
 func TestScenariosGolden(t *testing.T) {

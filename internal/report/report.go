@@ -63,6 +63,7 @@ type Totals struct {
 	Ready      int              `json:"ready"`
 	Held       int              `json:"held"`
 	Reconciled int              `json:"reconciled"`
+	Waiting    int              `json:"waiting"`
 	Failed     int              `json:"failed"`
 	Pushed     int              `json:"pushed"`      // Σ payouts[].pushed
 	ByCurrency map[string]int64 `json:"by_currency"` // Σ payout amount per currency, every status
@@ -103,6 +104,8 @@ func (r *Report) Compute() {
 			t.Held++
 		case outcome.Reconciled:
 			t.Reconciled++
+		case outcome.Waiting:
+			t.Waiting++
 		default:
 			// An unknown status is a bug upstream; counting it as failed keeps
 			// it visible and, via ExitCode, non-zero.

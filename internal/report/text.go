@@ -146,6 +146,9 @@ func totalsLine(r *Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d payout%s: %d ready, %d held, %d reconciled, %d failed.",
 		t.Payouts, plural(t.Payouts), t.Ready, t.Held, t.Reconciled, t.Failed)
+	if t.Waiting > 0 {
+		fmt.Fprintf(&b, " %d waiting for Stripe.", t.Waiting)
+	}
 	if len(t.ByCurrency) > 0 {
 		curs := make([]string, 0, len(t.ByCurrency))
 		for c := range t.ByCurrency {

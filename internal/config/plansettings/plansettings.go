@@ -25,6 +25,7 @@ func From(c *config.Config) plan.Settings {
 
 		RefundItem:   c.Items.Refund,
 		TaxItem:      c.Items.Tax,
+		ShippingItem: c.Items.Shipping,
 		GlobalItem:   c.Items.Global,
 		ItemIncome:   c.Items.IncomeAccount,
 		DiscountAcct: c.Items.DiscountAccount,

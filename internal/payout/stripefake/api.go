@@ -77,10 +77,10 @@ func (t *apiTable) endpoint(urlPath string) (string, endpointSpec, bool) {
 // endpoint answering schema root: each segment must be a field the
 // schemas it can be in let an expand path name (a "data." first for a
 // list), the last one a reference, and at most four levels. A segment
-// is accepted when any of the schemas the value can be has it, so
-// "data.source.charge" passes on balance transactions: a refund's or a
-// dispute's source has a charge, a charge's has none. The schemas do not
-// say what Stripe does on a page mixing both.
+// must be a field of every schema the value can be: "data.source.charge"
+// is refused on balance transactions, since a refund's or a dispute's
+// source has a charge and a charge's has none, and the schemas do not say
+// what Stripe does on a page mixing both.
 func (t *apiTable) checkExpand(root, p string) *apiError {
 	segs := strings.Split(p, ".")
 	if len(segs) > maxExpandDepth {
@@ -89,12 +89,21 @@ func (t *apiTable) checkExpand(root, p string) *apiError {
 	at := []string{root}
 	for i, seg := range segs {
 		var next []string
-		ref := false
+		ref, all := false, true
 		for _, name := range at {
 			if f, ok := t.Expandable[name][seg]; ok {
 				next = append(next, f.To...)
 				ref = ref || f.Ref
+			} else {
+				all = false
 			}
+		}
+		if !all && len(next) > 0 {
+			// Strict: Stripe does not document whether a nested expansion
+			// that only some of the value's types have (data.source.charge
+			// on a page mixing charges and refunds) is accepted, so the
+			// fake refuses it and clients fetch such objects one by one.
+			return invalid(400, "", "expand", "This property cannot be expanded on every object it may be (%s).", strings.Join(segs[:i+1], "."))
 		}
 		if len(next) == 0 && !ref || (i == len(segs)-1 && !ref) {
 			return invalid(400, "", "expand", "This property cannot be expanded (%s).", strings.Join(segs[:i+1], "."))

@@ -23,6 +23,9 @@ func TestRejectsLikeStripe(t *testing.T) {
 		{"/v1/invoices/" + inv + "?expand[0]=lines.data.price.nickname", "expand", "This property cannot be expanded (lines.data.price.nickname)."},
 		{"/v1/balance_transactions?expand[0]=data.source.invoice_settings", "expand", "This property cannot be expanded (data.source.invoice_settings)."},
 		{"/v1/refunds?expand[0]=data.charge.customer.default_source.customer", "expand", "more than 4 levels"},
+		// Only some of the 17 source types have these: refused (strict).
+		{"/v1/balance_transactions?expand[0]=data.source.customer", "expand", "cannot be expanded on every object it may be (data.source.customer)"},
+		{"/v1/balance_transactions?expand[0]=data.source&expand[1]=data.source.charge", "expand", "cannot be expanded on every object it may be (data.source.charge)"},
 	}
 	for _, c := range bad {
 		code, m := get(t, s, c.url, key)
@@ -34,7 +37,8 @@ func TestRejectsLikeStripe(t *testing.T) {
 	good := []string{
 		"/v1/invoices?due_date[gte]=1&customer=cus_1",
 		"/v1/invoices/" + inv + "?expand[0]=customer&expand[1]=lines.data.price.product&expand[2]=total_discount_amounts.discount",
-		"/v1/balance_transactions?expand[0]=data.source.customer&expand[1]=data.source.charge.customer",
+		"/v1/balance_transactions?expand[0]=data.source",
+		"/v1/refunds?expand[0]=data.charge.customer",
 		"/v1/disputes?expand[]=data.charge",
 	}
 	for _, u := range good {

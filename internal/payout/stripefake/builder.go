@@ -277,6 +277,9 @@ type InvoiceSpec struct {
 	// "subscription_cycle"; the latter two get a subscription ID.
 	BillingReason string
 	FeeTaxBps     int64
+	// Shipping is a shipping cost (before tax; not taxed) added to the
+	// total: amount_shipping and shipping_cost.
+	Shipping int64
 }
 
 // Invoice creates a paid invoice and the charge that paid it.
@@ -344,7 +347,7 @@ func (b *Builder) Invoice(s InvoiceSpec) (invoiceID, chargeID string) {
 		totalDiscounts = append(totalDiscounts, map[string]any{"amount": discount, "discount": di})
 	}
 	tax := ((subtotal-discount)*s.TaxBps + 5000) / 10000
-	total := subtotal - discount + tax
+	total := subtotal - discount + tax + s.Shipping
 	taxAmounts := []any{}
 	if tax > 0 {
 		taxAmounts = append(taxAmounts, map[string]any{"amount": tax, "inclusive": false, "tax_rate": b.id("txr"),
@@ -372,6 +375,11 @@ func (b *Builder) Invoice(s InvoiceSpec) (invoiceID, chargeID string) {
 	}
 	if reason == "manual" {
 		inv["due_date"] = created + 30*86400
+	}
+	if s.Shipping != 0 {
+		inv["amount_shipping"] = s.Shipping
+		inv["shipping_cost"] = map[string]any{"amount_subtotal": s.Shipping, "amount_tax": int64(0),
+			"amount_total": s.Shipping, "shipping_rate": b.id("shr"), "taxes": []any{}}
 	}
 	b.put(inv)
 	chargeID = b.Charge(ChargeSpec{Customer: s.Customer, Amount: total, Description: "Payment for Invoice", FeeTaxBps: s.FeeTaxBps, invoice: invoiceID})
@@ -407,6 +415,19 @@ func (b *Builder) Refund(charge string, amount int64, reason string) string {
 		settled = int64(float64(amount)*f + 0.5)
 	}
 	b.balanceTxn(txn, created, "refund", "refund", -settled, 0, id, rate, nil, "REFUND FOR CHARGE ("+charge+")")
+	return id
+}
+
+// RefundWithoutCharge makes a refund with no charge (charge: null), as
+// Stripe does for refunds of a customer's cash balance.
+func (b *Builder) RefundWithoutCharge(amount int64, reason string) string {
+	id, txn, created := b.id("re"), b.id("txn"), b.tick()
+	b.put(map[string]any{
+		"id": id, "object": "refund", "created": created, "amount": amount, "charge": nil,
+		"currency": b.currency, "reason": nullable(reason), "status": "succeeded",
+		"balance_transaction": txn, "payment_intent": nil, "metadata": map[string]any{},
+	})
+	b.balanceTxn(txn, created, "refund", "refund", -amount, 0, id, nil, nil, "REFUND")
 	return id
 }
 
@@ -484,6 +505,9 @@ type PayoutSpec struct {
 	// does not match its transactions.
 	Delta       int64
 	Description string
+	// ReconciliationStatus overrides Stripe's ("completed" for automatic
+	// payouts, "not_applicable" for manual ones), e.g. "in_progress".
+	ReconciliationStatus string
 }
 
 // Payout creates a payout. An automatic payout sweeps every balance
@@ -511,6 +535,9 @@ func (b *Builder) Payout(s PayoutSpec) string {
 	recon := "completed"
 	if s.Manual {
 		recon = "not_applicable"
+	}
+	if s.ReconciliationStatus != "" {
+		recon = s.ReconciliationStatus
 	}
 	b.put(map[string]any{
 		"id": id, "object": "payout", "created": created, "amount": amount, "currency": b.currency,
