@@ -518,15 +518,10 @@ func (c *Client) Upsert(ctx context.Context, recordType, externalID string, body
 }
 
 // replaceSublists names, per record type, the sublists an upsert replaces
-// rather than adds to.
+// rather than adds to (RecordType.Replace).
 func replaceSublists(recordType string) string {
-	switch recordType {
-	case TypeInvoice, TypeCreditMemo:
-		return "item"
-	case TypeDeposit:
-		return "payment,other,cashback"
-	}
-	return ""
+	t, _ := LookupRecordType(recordType)
+	return strings.Join(t.Replace, ",")
 }
 
 // withoutExternalID drops a top-level "externalId" that matches the URL's

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -689,26 +690,22 @@ func (q *readyQueue) Pop() any {
 }
 
 // referencedTypes is what a record of type t can reference among records
-// nsrecon makes, most likely first (see netsuite's record bodies).
+// nsrecon makes, most likely first (netsuite.RecordType.References).
 func referencedTypes(t string) []string {
-	switch t {
-	case netsuite.TypeInvoice:
-		return []string{netsuite.TypeCustomer, netsuite.TypeServiceSaleItem, netsuite.TypeDiscountItem}
-	case netsuite.TypeCreditMemo:
-		return []string{netsuite.TypeInvoice, netsuite.TypeCustomer, netsuite.TypeServiceSaleItem, netsuite.TypeDiscountItem}
-	case netsuite.TypeCustomerPayment:
-		return []string{netsuite.TypeCustomer, netsuite.TypeInvoice}
-	case netsuite.TypeCustomerRefund:
-		return []string{netsuite.TypeCustomer, netsuite.TypeCreditMemo, netsuite.TypeCustomerPayment}
-	case netsuite.TypeDeposit:
-		return []string{netsuite.TypeCustomerPayment, netsuite.TypeCustomerRefund, netsuite.TypeCustomer}
-	}
-	return nil
+	rt, _ := netsuite.LookupRecordType(t)
+	return rt.References
 }
 
+// allTypes is every type nsrecon makes, in the order a lookup tries them
+// when no referencing record narrows them down (RecordType.LookupRank).
 func allTypes() []string {
-	return []string{netsuite.TypeCustomer, netsuite.TypeInvoice, netsuite.TypeCustomerPayment, netsuite.TypeCreditMemo,
-		netsuite.TypeCustomerRefund, netsuite.TypeServiceSaleItem, netsuite.TypeDiscountItem, netsuite.TypeDeposit}
+	types := netsuite.RecordTypes()
+	slices.SortFunc(types, func(a, b netsuite.RecordType) int { return a.LookupRank - b.LookupRank })
+	out := make([]string, len(types))
+	for i, t := range types {
+		out[i] = t.Name
+	}
+	return out
 }
 
 func appendNew(list []string, add ...string) []string {

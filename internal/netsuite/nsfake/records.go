@@ -14,14 +14,60 @@ const (
 	suiteQLPath  = "/services/rest/query/v1/suiteql"
 )
 
-// writable are the record types nsrecon creates; other types exist only
-// through Preload.
-var writable = map[string]bool{
-	"customer": true, "serviceSaleItem": true, "discountItem": true, "invoice": true,
-	"customerPayment": true, "creditMemo": true, "customerRefund": true, "deposit": true,
+// TypeInfo is what the fake knows about a record type nsrecon writes,
+// from NetSuite's REST documentation.
+type TypeInfo struct {
+	Name        string
+	Transaction bool
+	// Unkeyed are the sublists whose lines NetSuite cannot match to
+	// existing ones: an update adds the sent lines to those already there
+	// unless the request names the sublist in ?replace=.
+	Unkeyed []string
 }
 
-var transactionTypes = []string{"invoice", "customerPayment", "creditMemo", "customerRefund", "deposit"}
+// WritableTypes returns the record types nsrecon creates; other types
+// exist only through Preload. The fake keeps this list apart from
+// netsuite.RecordTypes on purpose, so a mistake in the client's table
+// cannot hide in the fake; a test holds the two against each other.
+func WritableTypes() []TypeInfo {
+	return []TypeInfo{
+		{Name: "customer"},
+		{Name: "serviceSaleItem"},
+		{Name: "discountItem"},
+		{Name: "invoice", Transaction: true, Unkeyed: []string{"item"}},
+		{Name: "customerPayment", Transaction: true},
+		{Name: "creditMemo", Transaction: true, Unkeyed: []string{"item"}},
+		{Name: "customerRefund", Transaction: true},
+		{Name: "deposit", Transaction: true, Unkeyed: []string{"other", "cashback"}},
+	}
+}
+
+func writableType(name string) (TypeInfo, bool) {
+	for _, t := range WritableTypes() {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return TypeInfo{}, false
+}
+
+var writable = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range WritableTypes() {
+		m[t.Name] = true
+	}
+	return m
+}()
+
+var transactionTypes = func() []string {
+	var out []string
+	for _, t := range WritableTypes() {
+		if t.Transaction {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}()
 
 // itemTypes are the types an item line may reference.
 var itemTypes = []string{"serviceSaleItem", "discountItem", "item", "nonInventorySaleItem",
@@ -170,21 +216,17 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, typ string) *api
 	return nil
 }
 
-// unkeyedSublists are the sublists whose lines NetSuite cannot match to
-// existing ones: an update adds the sent lines to those already there
-// unless the request names the sublist in ?replace=.
-var unkeyedSublists = []string{"item", "other", "cashback"}
-
-// mergeUnkeyedSublists makes an upsert of an existing record behave as
-// NetSuite's update does: lines of unkeyed sublists not listed in replace
-// are appended to the stored ones (a client that forgets replace= doubles
-// its lines, and the fake's checks then see it).
-func mergeUnkeyedSublists(body, stored map[string]any, replace string) {
+// mergeUnkeyedSublists makes an upsert of an existing record of type typ
+// behave as NetSuite's update does: lines of unkeyed sublists not listed in
+// replace are appended to the stored ones (a client that forgets replace=
+// doubles its lines, and the fake's checks then see it).
+func mergeUnkeyedSublists(typ string, body, stored map[string]any, replace string) {
 	replaced := map[string]bool{}
 	for _, s := range strings.Split(replace, ",") {
 		replaced[strings.TrimSpace(s)] = true
 	}
-	for _, name := range unkeyedSublists {
+	t, _ := writableType(typ)
+	for _, name := range t.Unkeyed {
 		sent, ok := body[name].(map[string]any)
 		if !ok || replaced[name] {
 			continue
@@ -224,7 +266,7 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request, typ, id string) 
 	selfID := ""
 	if existing != nil {
 		selfID = existing.id
-		mergeUnkeyedSublists(body, existing.fields, r.URL.Query().Get("replace"))
+		mergeUnkeyedSublists(typ, body, existing.fields, r.URL.Query().Get("replace"))
 	}
 	rec, e := s.newRecord(typ, body, selfID)
 	if e != nil {
