@@ -553,3 +553,23 @@ func TestM2M(t *testing.T) {
 		}
 	})
 }
+
+func TestIsAuth(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{&netsuite.Error{Status: 401}, true},
+		{&netsuite.Error{Status: 403}, true},
+		{fmt.Errorf("wrapped: %w", &netsuite.Error{Status: 403}), true},
+		{fmt.Errorf("%w: detail", netsuite.ErrAuth), true},
+		{&netsuite.Error{Status: 400}, false},
+		{&netsuite.Error{Status: 404}, false},
+		{errors.New("401"), false},
+		{nil, false},
+	} {
+		if got := netsuite.IsAuth(c.err); got != c.want {
+			t.Errorf("IsAuth(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
+}

@@ -81,6 +81,34 @@ func (e RecordError) Error() string {
 	return s + e.Code + ": " + e.Detail
 }
 
+// IsAuth reports whether NetSuite refused the credentials for this record
+// (netsuite.IsAuthStatus): no other record would get through either.
+func (e RecordError) IsAuth() bool { return netsuite.IsAuthStatus(e.Status) }
+
+// Problem is the one way a record NetSuite refused (or the pusher could not
+// send) is told to a person: in the payout's ledger row, the run's report
+// and an invoice sync's result alike.
+func (e RecordError) Problem() outcome.Problem {
+	obj := e.Source
+	if obj == "" {
+		obj = e.ExternalID
+	}
+	msg := fmt.Sprintf("%s %s: %s", e.Type, e.ExternalID, e.Detail)
+	if e.Status != 0 {
+		msg = fmt.Sprintf("NetSuite answered %d for %s %s: %s", e.Status, e.Type, e.ExternalID, e.Detail)
+	}
+	var fix string
+	switch {
+	case e.IsAuth():
+		fix = "check netsuite.auth.* (the credentials were refused), then run again"
+	case e.Permanent:
+		fix = "fix the cause in NetSuite or the config and run again; records already done are not sent twice"
+	default:
+		fix = "NetSuite did not answer in time; the next run retries"
+	}
+	return outcome.Problem{Code: e.Code, Object: obj, Message: msg, Fix: fix}
+}
+
 // Codes of failures the pusher itself detects.
 const (
 	CodeMissingDependency = "MISSING_DEPENDENCY"   // a referenced record is neither in the ledger nor in NetSuite
@@ -193,7 +221,7 @@ func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 	default:
 		problems := make([]outcome.Problem, 0, len(res.Errors)+1)
 		for _, e := range res.Errors {
-			problems = append(problems, problemOf(e))
+			problems = append(problems, e.Problem())
 		}
 		if runErr != nil {
 			problems = append(problems, outcome.Problem{Code: CodeInterrupted, Object: pl.Payout.ID,
@@ -206,22 +234,6 @@ func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 		slog.String("status", string(res.Status)), slog.Int("pushed", res.Pushed), slog.Int("skipped", res.Skipped),
 		slog.Int("failed", res.Failed), slog.Int("blocked", res.Blocked), slog.Duration("elapsed", time.Since(r.start)))
 	return res, errors.Join(runErr, err)
-}
-
-func problemOf(e RecordError) outcome.Problem {
-	obj := e.Source
-	if obj == "" {
-		obj = e.ExternalID
-	}
-	fix := "fix the cause and run again: records already done are not sent twice"
-	if !e.Permanent {
-		fix = "NetSuite did not answer in time; the next run retries"
-	}
-	msg := fmt.Sprintf("NetSuite %s %s: %s", e.Type, e.ExternalID, e.Detail)
-	if e.Status != 0 {
-		msg = fmt.Sprintf("NetSuite %s %s: %d %s", e.Type, e.ExternalID, e.Status, e.Detail)
-	}
-	return outcome.Problem{Code: e.Code, Object: obj, Message: msg, Fix: fix}
 }
 
 func (p *Pusher) setPayout(ctx context.Context, pl *plan.Plan, status outcome.Status, depositID string, problems []outcome.Problem) error {

@@ -364,14 +364,7 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	entry.DepositID = res.DepositID
 	entry.Pushed = res.Pushed
 	for _, e := range res.Errors {
-		msg := fmt.Sprintf("%s %s: %s", e.Type, e.ExternalID, e.Detail)
-		if e.Status != 0 {
-			msg = fmt.Sprintf("NetSuite answered %d for %s %s: %s", e.Status, e.Type, e.ExternalID, e.Detail)
-		}
-		entry.Problems = append(entry.Problems, outcome.Problem{
-			Code: e.Code, Object: firstNonEmpty(e.Source, e.ExternalID), Message: msg,
-			Fix: "fix the cause in NetSuite or the config and run again; records already done are not sent twice",
-		})
+		entry.Problems = append(entry.Problems, e.Problem())
 		switch {
 		case e.Status == 401:
 			// Every other payout would fail the same way.
@@ -401,7 +394,7 @@ func (r *Runner) preflight(ctx context.Context) error {
 	case err == nil, errors.Is(err, netsuite.ErrNotFound):
 		r.preflightDone = true
 		return nil
-	case errors.As(err, &nerr) && (nerr.Status == 401 || nerr.Status == 403):
+	case netsuite.IsAuth(err) && errors.As(err, &nerr):
 		return fmt.Errorf("%w: %s", ErrNetSuiteAuth, nerr.Detail)
 	case ctx.Err() != nil:
 		return ctx.Err()
@@ -412,7 +405,8 @@ func (r *Runner) preflight(ctx context.Context) error {
 }
 
 // ErrNetSuiteAuth means NetSuite refused the credentials; the run stops.
-var ErrNetSuiteAuth = errors.New("NetSuite rejected the credentials")
+// It is netsuite.ErrAuth, so netsuite.IsAuth knows it.
+var ErrNetSuiteAuth = netsuite.ErrAuth
 
 // ErrNetSuiteUnreachable means NetSuite did not answer after the client's
 // retries; the run stops rather than retry every payout the same way.
@@ -549,13 +543,4 @@ func (r *Runner) matchEmails(ctx context.Context, snap *payout.Snapshot, known k
 
 func (k knownSet) Has(id string) bool {
 	return k.planned[id] || k.remote[id] || (k.ledger != nil && k.ledger.Has(id))
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
