@@ -162,6 +162,8 @@ func New(w Writer, l *ledger.Ledger, opts Options) *Pusher {
 }
 
 // Push sends pl's records and records the payout's outcome in the ledger.
+// The pusher is the one writer of a payout's ledger row, for every outcome:
+// a held plan (nothing sent) is recorded here too.
 //
 // Records the ledger has as done are not sent; their IDs feed their
 // dependents. A record goes as soon as everything it references has an

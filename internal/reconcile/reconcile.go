@@ -5,7 +5,6 @@ package reconcile
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -352,13 +351,16 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		return entry, nil
 	}
 	if pl.Held() {
+		// Nothing goes to NetSuite; the pusher writes the held row.
 		log.Info("payout held", "problems", len(pl.Problems))
-		return entry, r.setPayout(ctx, pl, outcome.Held, "", entry.Problems)
+		_, err := r.Push.Push(ctx, pl)
+		return entry, err
 	}
 	if err := r.preflight(ctx); err != nil {
 		return entry, err
 	}
-	// The pusher records the payout's outcome in the ledger itself.
+	// The pusher records the payout's outcome in the ledger: it is the one
+	// writer of a payout's row, whatever the outcome.
 	res, err := r.Push.Push(ctx, pl)
 	entry.Status = res.Status
 	entry.DepositID = res.DepositID
@@ -411,20 +413,6 @@ var ErrNetSuiteAuth = netsuite.ErrAuth
 // ErrNetSuiteUnreachable means NetSuite did not answer after the client's
 // retries; the run stops rather than retry every payout the same way.
 var ErrNetSuiteUnreachable = errors.New("NetSuite did not answer")
-
-func (r *Runner) setPayout(ctx context.Context, pl *plan.Plan, status outcome.Status, depositID string, problems []outcome.Problem) error {
-	if r.Ledger == nil {
-		return nil
-	}
-	raw, err := json.Marshal(problems)
-	if err != nil {
-		return err
-	}
-	return r.Ledger.SetPayout(ctx, ledger.PayoutState{
-		ID: pl.Payout.ID, Status: status, Currency: pl.Payout.Currency, Amount: pl.Payout.Amount,
-		DepositID: depositID, ArrivalDate: pl.Payout.ArrivalDate, Problems: raw,
-	})
-}
 
 func countTxns(s *payout.Snapshot) int {
 	n := 0
