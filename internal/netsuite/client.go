@@ -218,12 +218,9 @@ type request struct {
 	header map[string]string
 
 	// replaySafe says a retry cannot duplicate anything even if an earlier
-	// attempt reached NetSuite and committed: reads, upserts, and creates
-	// that carry an external ID (NetSuite refuses a second one).
+	// attempt reached NetSuite and committed: reads, queries and upserts
+	// (keyed by external ID).
 	replaySafe bool
-	// ambiguous is set when an attempt failed in a way that may have
-	// committed the write (no response, or a 5xx).
-	ambiguous bool
 	// bearer is the M2M access token of the latest attempt.
 	bearer string
 }
@@ -260,13 +257,9 @@ func (c *Client) do(ctx context.Context, r *request) (*response, error) {
 		if !IsRetryable(err) || attempt >= c.maxAttempts {
 			return nil, err
 		}
-		maybeCommitted := !isNE || ne.Status >= 500
-		if maybeCommitted {
-			r.ambiguous = true
-			if !r.replaySafe {
-				// A second POST could create a second record.
-				return nil, err
-			}
+		if maybeCommitted := !isNE || ne.Status >= 500; maybeCommitted && !r.replaySafe {
+			// A second write could be applied twice.
+			return nil, err
 		}
 		wait := c.backoff(attempt)
 		if isNE && ne.RetryAfter > wait {
@@ -432,15 +425,6 @@ func idFromLocation(loc string) string {
 	return id
 }
 
-// externalIDOf reads the top-level "externalId" of a JSON object.
-func externalIDOf(body []byte) string {
-	var v struct {
-		ExternalID string `json:"externalId"`
-	}
-	_ = json.Unmarshal(body, &v)
-	return v.ExternalID
-}
-
 func marshalBody(body any) ([]byte, error) {
 	if body == nil {
 		return []byte("{}"), nil
@@ -453,35 +437,6 @@ func marshalBody(body any) ([]byte, error) {
 		return nil, fmt.Errorf("netsuite: encoding body: %w", err)
 	}
 	return b, nil
-}
-
-// Create adds a record and returns its internal ID (from the Location
-// header). If the body has an externalId, network errors and 5xx are
-// retried; should a retry then be refused as a duplicate, the earlier
-// attempt evidently committed and Create adopts that record. A duplicate on
-// the first attempt is returned as an error.
-func (c *Client) Create(ctx context.Context, recordType string, body any) (string, error) {
-	b, err := marshalBody(body)
-	if err != nil {
-		return "", err
-	}
-	eid := externalIDOf(b)
-	r := &request{method: http.MethodPost, path: recordPath(recordType), body: b, replaySafe: eid != ""}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		if r.ambiguous && eid != "" && isDuplicate(err) {
-			return c.FindByExternalID(ctx, recordType, eid)
-		}
-		return "", err
-	}
-	return c.idFrom(resp, r)
-}
-
-func (c *Client) idFrom(resp *response, r *request) (string, error) {
-	if id := idFromLocation(resp.header.Get("Location")); id != "" {
-		return id, nil
-	}
-	return "", fmt.Errorf("netsuite: %s %s: %d without a usable Location header", r.method, r.path, resp.status)
 }
 
 // Upsert creates or replaces the record with the given external ID (PUT
@@ -580,27 +535,3 @@ func (c *Client) FindByExternalID(ctx context.Context, recordType, externalID st
 	return v.ID, nil
 }
 
-// Transform creates a toType record from an existing fromType record
-// (POST …/<fromType>/<id>/!transform/<toType>), e.g. invoice → customerPayment,
-// and returns the new record's internal ID. Retries follow Create's rules.
-func (c *Client) Transform(ctx context.Context, fromType, fromID, toType string, body any) (string, error) {
-	b, err := marshalBody(body)
-	if err != nil {
-		return "", err
-	}
-	eid := externalIDOf(b)
-	r := &request{
-		method:     http.MethodPost,
-		path:       recordPath(fromType, fromID) + "/!transform/" + url.PathEscape(toType),
-		body:       b,
-		replaySafe: eid != "",
-	}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		if r.ambiguous && eid != "" && isDuplicate(err) {
-			return c.FindByExternalID(ctx, toType, eid)
-		}
-		return "", err
-	}
-	return c.idFrom(resp, r)
-}

@@ -149,22 +149,6 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &ne) && ne.Status >= 400 && ne.Status < 500 && ne.Status != http.StatusTooManyRequests
 }
 
-// isDuplicate reports whether NetSuite refused a create because the
-// external ID is taken. NetSuite words this differently across versions, so
-// look at both code and text.
-func isDuplicate(err error) bool {
-	var ne *Error
-	if !errors.As(err, &ne) || ne.Status != http.StatusBadRequest {
-		return false
-	}
-	switch ne.Code {
-	case "DUP_RCRD", "DUP_ENTITY", "DUP_ITEM", "DUPLICATE_EXTERNAL_ID":
-		return true
-	}
-	d := strings.ToLower(ne.Detail)
-	return strings.Contains(d, "external id") && strings.Contains(d, "already")
-}
-
 // ErrAuth means NetSuite refused the credentials. A caller that stops on an
 // authentication failure wraps it, so that IsAuth still knows the error
 // after the *Error behind it is gone.
