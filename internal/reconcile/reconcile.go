@@ -362,6 +362,13 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	// The pusher records the payout's outcome in the ledger: it is the one
 	// writer of a payout's row, whatever the outcome.
 	res, err := r.Push.Push(ctx, pl)
+	return entry, pushed(&entry, res, err) // the pusher logged the outcome
+}
+
+// pushed puts the pusher's result into the payout's report entry and
+// returns what stops the run: the pusher's own error, NetSuite refusing the
+// credentials, or NetSuite not answering.
+func pushed(entry *report.Payout, res push.Result, err error) error {
 	entry.Status = res.Status
 	entry.DepositID = res.DepositID
 	entry.Pushed = res.Pushed
@@ -370,17 +377,14 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		switch {
 		case e.Status == 401:
 			// Every other payout would fail the same way.
-			return entry, fmt.Errorf("%w: %s", ErrNetSuiteAuth, e.Detail)
+			return fmt.Errorf("%w: %s", ErrNetSuiteAuth, e.Detail)
 		case e.Code == push.CodeRequestFailed && err == nil:
 			// The client already retried with backoff: going on would only
 			// repeat that for every payout.
 			err = fmt.Errorf("%w: %s", ErrNetSuiteUnreachable, e.Detail)
 		}
 	}
-	if err != nil {
-		return entry, err
-	}
-	return entry, nil // the pusher logged the outcome
+	return err
 }
 
 // preflight asks NetSuite one cheap question before the run's first push,
