@@ -375,8 +375,9 @@ func pushed(entry *report.Payout, res push.Result, err error) error {
 	for _, e := range res.Errors {
 		entry.Problems = append(entry.Problems, e.Problem())
 		switch {
-		case e.Status == 401:
-			// Every other payout would fail the same way.
+		case e.IsAuth():
+			// 401 or 403, as in preflight: every other payout would fail
+			// the same way.
 			return fmt.Errorf("%w: %s", ErrNetSuiteAuth, e.Detail)
 		case e.Code == push.CodeRequestFailed && err == nil:
 			// The client already retried with backoff: going on would only
