@@ -79,9 +79,8 @@ func exitCodeFor(err error) (code int, hint string) {
 // credentials, and what to check. It is the CLI's only auth
 // classification.
 func authHint(err error) (hint string, ok bool) {
-	var nerr *netsuite.Error
 	switch {
-	case errors.Is(err, reconcile.ErrNetSuiteAuth), errors.As(err, &nerr) && (nerr.Status == 401 || nerr.Status == 403):
+	case netsuite.IsAuth(err):
 		return "check netsuite.auth.* (token-based auth: consumer key/secret, token ID/secret)", true
 	case payout.IsAuth(err):
 		return "check stripe.api_key (or STRIPE_API_KEY)", true

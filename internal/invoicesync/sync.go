@@ -132,12 +132,11 @@ func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
 	}
 	res.Retry = true
 	for _, e := range pr.Errors {
-		res.Problems = append(res.Problems, outcome.Problem{Code: e.Code, Object: firstNonEmpty(e.Source, e.ExternalID),
-			Message: e.Error(), Fix: fixFor(e)})
+		res.Problems = append(res.Problems, e.Problem())
 		// NetSuite refused the record as sent: sending it again cannot
 		// help, unless it refused the credentials, which a person fixes
 		// without touching the queue.
-		if e.Status == 401 || e.Status == 403 {
+		if e.IsAuth() {
 			res.Auth = true
 		} else if e.Permanent {
 			res.Retry = false
@@ -147,16 +146,6 @@ func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
 		res.Retry = true
 	}
 	return res, nil
-}
-
-func fixFor(e push.RecordError) string {
-	switch {
-	case e.Status == 401 || e.Status == 403:
-		return "check netsuite.auth.* (the credentials were refused); queued syncs resume once they work"
-	case e.Permanent:
-		return "fix the cause in NetSuite or the config, then run nsrecon invoices sync " + e.Source
-	}
-	return "NetSuite did not answer in time; retried with backoff"
 }
 
 // invoiceID is the NetSuite internal ID of the plan's invoice, from the
@@ -187,11 +176,3 @@ func (m emailMatch) CustomerByEmail(email string) (string, bool) {
 	return "", false
 }
 
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}

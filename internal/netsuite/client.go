@@ -6,14 +6,9 @@
 package netsuite
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -94,27 +89,10 @@ func New(cfg Config, hc *http.Client) (*Client, error) {
 	if !accountIDRe.MatchString(cfg.AccountID) {
 		return nil, fmt.Errorf("netsuite: accountID %q must be letters, digits, '_' or '-'", cfg.AccountID)
 	}
-	base := cfg.BaseURL
-	if base == "" {
-		base = "https://" + strings.ToLower(strings.ReplaceAll(cfg.AccountID, "_", "-")) + ".suitetalk.api.netsuite.com"
+	u, err := baseURL(cfg)
+	if err != nil {
+		return nil, err
 	}
-	u, err := url.Parse(strings.TrimRight(base, "/"))
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("netsuite: baseURL %q is not an absolute URL", base)
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("netsuite: baseURL %q: plain http is allowed only for loopback hosts", base)
-		}
-	default:
-		return nil, fmt.Errorf("netsuite: baseURL %q must use https", base)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("netsuite: baseURL must not carry a query, fragment or user info")
-	}
-
 	if hc == nil {
 		hc = &http.Client{Timeout: 2 * time.Minute}
 	}
@@ -141,44 +119,82 @@ func New(cfg Config, hc *http.Client) (*Client, error) {
 	}
 	c.sem = make(chan struct{}, orDefault(cfg.Concurrency, 5))
 	c.stats.ByStatus = map[int]int64{}
+	if err := c.setAuth(cfg); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
 
+// baseURL is the REST host: cfg.BaseURL or the account's default, https
+// (or http on loopback), without query, fragment or user info.
+func baseURL(cfg Config) (*url.URL, error) {
+	base := cfg.BaseURL
+	if base == "" {
+		base = "https://" + strings.ToLower(strings.ReplaceAll(cfg.AccountID, "_", "-")) + ".suitetalk.api.netsuite.com"
+	}
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("netsuite: baseURL %q is not an absolute URL", base)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return nil, fmt.Errorf("netsuite: baseURL %q: plain http is allowed only for loopback hosts", base)
+		}
+	default:
+		return nil, fmt.Errorf("netsuite: baseURL %q must use https", base)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("netsuite: baseURL must not carry a query, fragment or user info")
+	}
+	return u, nil
+}
+
+// setAuth sets up TBA signing or an M2M token source from cfg.Auth.
+func (c *Client) setAuth(cfg Config) error {
 	a := cfg.Auth
 	switch strings.ToLower(a.Method) {
 	case "", "tba":
 		if a.ConsumerKey == "" || a.ConsumerSecret == "" || a.TokenID == "" || a.TokenSecret == "" {
-			return nil, errors.New("netsuite: tba auth needs consumerKey, consumerSecret, tokenID and tokenSecret")
+			return errors.New("netsuite: tba auth needs consumerKey, consumerSecret, tokenID and tokenSecret")
 		}
 		c.tba = &tbaSigner{
 			realm:       realmOf(cfg.AccountID),
 			consumerKey: a.ConsumerKey, consumerSecret: a.ConsumerSecret,
 			tokenID: a.TokenID, tokenSecret: a.TokenSecret,
 		}
+		return nil
 	case "m2m":
-		if a.ClientID == "" || a.CertificateID == "" || a.PrivateKeyPEM == "" {
-			return nil, errors.New("netsuite: m2m auth needs clientID, certificateID and privateKeyPEM")
-		}
-		key, alg, err := parsePrivateKey(a.PrivateKeyPEM, a.Algorithm)
-		if err != nil {
-			return nil, fmt.Errorf("netsuite: %w", err)
-		}
-		tokenURL := a.TokenURL
-		if tokenURL == "" {
-			tokenURL = c.base + tokenPath
-		} else if tu, err := url.Parse(tokenURL); err != nil || (tu.Scheme != "https" && !(tu.Scheme == "http" && isLoopback(tu.Hostname()))) {
-			return nil, fmt.Errorf("netsuite: tokenURL %q must be https (or http on loopback)", tokenURL)
-		}
-		scopes := a.Scopes
-		if len(scopes) == 0 {
-			scopes = []string{"rest_webservices"}
-		}
-		c.m2m = &m2mSource{
-			clientID: a.ClientID, kid: a.CertificateID, alg: alg, tokenURL: tokenURL,
-			scope: strings.Join(scopes, ","), key: key, hc: hc, now: c.now,
-		}
-	default:
-		return nil, fmt.Errorf("netsuite: auth method %q is not tba or m2m", a.Method)
+		m, err := c.newM2M(a)
+		c.m2m = m
+		return err
 	}
-	return c, nil
+	return fmt.Errorf("netsuite: auth method %q is not tba or m2m", a.Method)
+}
+
+func (c *Client) newM2M(a AuthConfig) (*m2mSource, error) {
+	if a.ClientID == "" || a.CertificateID == "" || a.PrivateKeyPEM == "" {
+		return nil, errors.New("netsuite: m2m auth needs clientID, certificateID and privateKeyPEM")
+	}
+	key, alg, err := parsePrivateKey(a.PrivateKeyPEM, a.Algorithm)
+	if err != nil {
+		return nil, fmt.Errorf("netsuite: %w", err)
+	}
+	tokenURL := a.TokenURL
+	if tokenURL == "" {
+		tokenURL = c.base + tokenPath
+	} else if tu, err := url.Parse(tokenURL); err != nil || (tu.Scheme != "https" && !(tu.Scheme == "http" && isLoopback(tu.Hostname()))) {
+		return nil, fmt.Errorf("netsuite: tokenURL %q must be https (or http on loopback)", tokenURL)
+	}
+	scopes := a.Scopes
+	if len(scopes) == 0 {
+		scopes = []string{"rest_webservices"}
+	}
+	return &m2mSource{
+		clientID: a.ClientID, kid: a.CertificateID, alg: alg, tokenURL: tokenURL,
+		scope: strings.Join(scopes, ","), key: key, hc: c.hc, now: c.now,
+	}, nil
 }
 
 func orDefault[T comparable](v, def T) T {
@@ -207,405 +223,4 @@ func (c *Client) Stats() Stats {
 		s.ByStatus[k] = v
 	}
 	return s
-}
-
-// request is one logical API call; do may send it several times.
-type request struct {
-	method string
-	path   string // escaped, from the host on
-	query  url.Values
-	body   []byte
-	header map[string]string
-
-	// replaySafe says a retry cannot duplicate anything even if an earlier
-	// attempt reached NetSuite and committed: reads, upserts, and creates
-	// that carry an external ID (NetSuite refuses a second one).
-	replaySafe bool
-	// ambiguous is set when an attempt failed in a way that may have
-	// committed the write (no response, or a 5xx).
-	ambiguous bool
-	// bearer is the M2M access token of the latest attempt.
-	bearer string
-}
-
-type response struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-// do sends r until it succeeds, fails permanently, runs out of attempts or
-// ctx ends. Every attempt is signed afresh (new nonce and timestamp) and
-// holds a concurrency slot only while on the wire, never while backing off.
-func (c *Client) do(ctx context.Context, r *request) (*response, error) {
-	refreshedToken := false
-	for attempt := 1; ; attempt++ {
-		resp, err := c.once(ctx, r, attempt)
-		if err == nil {
-			return resp, nil
-		}
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		var ne *Error
-		isNE := errors.As(err, &ne)
-		// An M2M token can be revoked or expire early; fetch one new token
-		// before treating a 401 as final.
-		if c.m2m != nil && isNE && ne.Status == http.StatusUnauthorized && !refreshedToken {
-			refreshedToken = true
-			c.m2m.invalidate(r.bearer)
-			c.countRetry()
-			continue
-		}
-		if !IsRetryable(err) || attempt >= c.maxAttempts {
-			return nil, err
-		}
-		maybeCommitted := !isNE || ne.Status >= 500
-		if maybeCommitted {
-			r.ambiguous = true
-			if !r.replaySafe {
-				// A second POST could create a second record.
-				return nil, err
-			}
-		}
-		wait := c.backoff(attempt)
-		if isNE && ne.RetryAfter > wait {
-			wait = ne.RetryAfter
-		}
-		c.log.LogAttrs(ctx, slog.LevelDebug, "netsuite retry",
-			slog.String("method", r.method), slog.String("path", r.path),
-			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, fmt.Errorf("%w (while retrying after: %v)", ctx.Err(), err)
-		case <-t.C:
-		}
-		c.countRetry()
-	}
-}
-
-func (c *Client) countRetry() {
-	c.mu.Lock()
-	c.stats.Retries++
-	c.mu.Unlock()
-}
-
-// backoff is "full jitter": uniform in [0, min(max, min·2^(attempt-1))], so
-// many clients that hit a 429 together do not come back together.
-func (c *Client) backoff(attempt int) time.Duration {
-	ceil := c.minBackoff
-	for i := 1; i < attempt && ceil < c.maxBackoff; i++ {
-		ceil *= 2
-	}
-	ceil = min(ceil, c.maxBackoff)
-	return time.Duration(rand.Int64N(int64(ceil) + 1))
-}
-
-// once sends one attempt.
-func (c *Client) once(ctx context.Context, r *request, attempt int) (*response, error) {
-	var bearer string
-	if c.m2m != nil {
-		// Fetched before taking a slot: the token endpoint is not a REST
-		// request and must not starve (or deadlock) the API calls.
-		t, err := c.m2m.accessToken(ctx)
-		if err != nil {
-			return nil, err
-		}
-		bearer = t
-		r.bearer = t
-	}
-
-	raw := c.base + r.path
-	if len(r.query) > 0 {
-		raw += "?" + r.query.Encode()
-	}
-	var body io.Reader
-	if r.body != nil {
-		body = bytes.NewReader(r.body)
-	} else {
-		// net/http silently resends a bodiless GET when a reused connection
-		// closes before answering, with the same Authorization header. The
-		// server may have seen that nonce already and would refuse the copy
-		// (401), so make the request non-replayable: an empty body of a type
-		// net/http cannot rewind. It still goes out with no body and no
-		// Content-Length (net/http probes it and finds it empty), and our
-		// own retry loop re-signs it instead.
-		body = struct{ io.Reader }{bytes.NewReader(nil)}
-	}
-	req, err := http.NewRequestWithContext(ctx, r.method, raw, body)
-	if err != nil {
-		return nil, fmt.Errorf("netsuite: building request: %w", err)
-	}
-	if r.body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("Accept", "application/json")
-	for k, v := range r.header {
-		req.Header.Set(k, v)
-	}
-
-	select {
-	case c.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	c.mu.Lock()
-	c.inFlight++
-	c.stats.InFlightMax = max(c.stats.InFlightMax, c.inFlight)
-	c.stats.Requests++
-	c.mu.Unlock()
-
-	// Sign as late as possible so the timestamp is fresh.
-	if c.tba != nil {
-		req.Header.Set("Authorization", c.tba.authorization(r.method, req.URL, newNonce(), c.now().Unix()))
-	} else {
-		req.Header.Set("Authorization", "Bearer "+bearer)
-	}
-	start := time.Now()
-	resp, err := c.hc.Do(req)
-	var data []byte
-	if err == nil {
-		data, err = io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-		resp.Body.Close()
-	}
-
-	status := 0
-	if resp != nil {
-		status = resp.StatusCode
-	}
-	// Count the request out before freeing its slot, so InFlightMax never
-	// sees the next request before this one has left.
-	c.mu.Lock()
-	c.inFlight--
-	c.stats.ByStatus[status]++
-	c.mu.Unlock()
-	<-c.sem
-	c.log.LogAttrs(ctx, slog.LevelDebug, "netsuite request",
-		slog.String("method", r.method), slog.String("path", r.path), slog.Int("status", status),
-		slog.Duration("duration", time.Since(start)), slog.Int("attempt", attempt))
-
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &transportError{err: scrubURLError(err)}
-	}
-	if status < 200 || status > 299 {
-		return nil, parseError(r.method, r.path, resp, data, c.now())
-	}
-	return &response{status: status, header: resp.Header, body: data}, nil
-}
-
-func recordPath(recordType string, id ...string) string {
-	p := recordPrefix + url.PathEscape(recordType)
-	for _, s := range id {
-		p += "/" + escapeID(s)
-	}
-	return p
-}
-
-// escapeID escapes an internal ID or "eid:<externalId>" for the path, keeping
-// the "eid:" prefix readable.
-func escapeID(id string) string {
-	if rest, ok := strings.CutPrefix(id, "eid:"); ok {
-		return "eid:" + url.PathEscape(rest)
-	}
-	return url.PathEscape(id)
-}
-
-// idFromLocation takes the internal ID from a Location header such as
-// https://…/record/v1/customer/647.
-func idFromLocation(loc string) string {
-	if loc == "" {
-		return ""
-	}
-	if u, err := url.Parse(loc); err == nil {
-		loc = u.Path
-	}
-	loc = strings.TrimRight(loc, "/")
-	id := loc[strings.LastIndexByte(loc, '/')+1:]
-	if id == "" || strings.HasPrefix(id, "eid:") || strings.HasPrefix(id, "!") {
-		return ""
-	}
-	return id
-}
-
-// externalIDOf reads the top-level "externalId" of a JSON object.
-func externalIDOf(body []byte) string {
-	var v struct {
-		ExternalID string `json:"externalId"`
-	}
-	_ = json.Unmarshal(body, &v)
-	return v.ExternalID
-}
-
-func marshalBody(body any) ([]byte, error) {
-	if body == nil {
-		return []byte("{}"), nil
-	}
-	if b, ok := body.(json.RawMessage); ok {
-		return b, nil
-	}
-	b, err := json.Marshal(body)
-	if err != nil {
-		return nil, fmt.Errorf("netsuite: encoding body: %w", err)
-	}
-	return b, nil
-}
-
-// Create adds a record and returns its internal ID (from the Location
-// header). If the body has an externalId, network errors and 5xx are
-// retried; should a retry then be refused as a duplicate, the earlier
-// attempt evidently committed and Create adopts that record. A duplicate on
-// the first attempt is returned as an error.
-func (c *Client) Create(ctx context.Context, recordType string, body any) (string, error) {
-	b, err := marshalBody(body)
-	if err != nil {
-		return "", err
-	}
-	eid := externalIDOf(b)
-	r := &request{method: http.MethodPost, path: recordPath(recordType), body: b, replaySafe: eid != ""}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		if r.ambiguous && eid != "" && isDuplicate(err) {
-			return c.FindByExternalID(ctx, recordType, eid)
-		}
-		return "", err
-	}
-	return c.idFrom(resp, r)
-}
-
-func (c *Client) idFrom(resp *response, r *request) (string, error) {
-	if id := idFromLocation(resp.header.Get("Location")); id != "" {
-		return id, nil
-	}
-	return "", fmt.Errorf("netsuite: %s %s: %d without a usable Location header", r.method, r.path, resp.status)
-}
-
-// Upsert creates or replaces the record with the given external ID (PUT
-// …/<type>/eid:<externalID>) and returns its internal ID. The external ID
-// travels in the URL, so a top-level externalId in body is left out of the
-// JSON, as in Oracle's upsert example. When NetSuite answers without a
-// Location, Upsert asks for the record by external ID.
-func (c *Client) Upsert(ctx context.Context, recordType, externalID string, body any) (string, error) {
-	if externalID == "" {
-		return "", errors.New("netsuite: upsert needs an external ID")
-	}
-	b, err := marshalBody(body)
-	if err != nil {
-		return "", err
-	}
-	if b, err = withoutExternalID(b, externalID); err != nil {
-		return "", err
-	}
-	r := &request{method: http.MethodPut, path: recordPath(recordType, "eid:"+externalID), body: b, replaySafe: true}
-	if rs := replaceSublists(recordType); rs != "" {
-		// An upsert of an existing record is an update, and NetSuite adds
-		// the lines of unkeyed sublists to those already there: a retry
-		// after a lost response would double an invoice or a deposit.
-		r.query = url.Values{"replace": {rs}}
-	}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return "", err
-	}
-	if id := idFromLocation(resp.header.Get("Location")); id != "" {
-		return id, nil
-	}
-	return c.FindByExternalID(ctx, recordType, externalID)
-}
-
-// replaceSublists names, per record type, the sublists an upsert replaces
-// rather than adds to.
-func replaceSublists(recordType string) string {
-	switch recordType {
-	case TypeInvoice, TypeCreditMemo:
-		return "item"
-	case TypeDeposit:
-		return "payment,other,cashback"
-	}
-	return ""
-}
-
-// withoutExternalID drops a top-level "externalId" that matches the URL's
-// (and refuses one that contradicts it). Values are kept byte for byte, so
-// amounts stay exact.
-func withoutExternalID(b []byte, externalID string) ([]byte, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("netsuite: upsert body must be a JSON object: %w", err)
-	}
-	raw, ok := m["externalId"]
-	if !ok {
-		return b, nil
-	}
-	var got string
-	if err := json.Unmarshal(raw, &got); err != nil || (got != "" && got != externalID) {
-		return nil, fmt.Errorf("netsuite: upsert body externalId %s does not match %q", raw, externalID)
-	}
-	delete(m, "externalId")
-	return json.Marshal(m)
-}
-
-// Get reads a record into out (a struct, or a map for everything). id may
-// be an internal ID or "eid:<externalId>". A missing record is ErrNotFound.
-func (c *Client) Get(ctx context.Context, recordType, id string, out any) error {
-	resp, err := c.do(ctx, &request{method: http.MethodGet, path: recordPath(recordType, id), replaySafe: true})
-	if err != nil {
-		return err
-	}
-	if out == nil {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(resp.body))
-	dec.UseNumber() // amounts stay exact in map[string]any
-	if err := dec.Decode(out); err != nil {
-		return fmt.Errorf("netsuite: decoding %s %s: %w", recordType, id, err)
-	}
-	return nil
-}
-
-// FindByExternalID returns the internal ID of the record of recordType with
-// the given external ID, or an error matching ErrNotFound.
-func (c *Client) FindByExternalID(ctx context.Context, recordType, externalID string) (string, error) {
-	if externalID == "" {
-		return "", errors.New("netsuite: empty external ID")
-	}
-	var v struct {
-		ID string `json:"id"`
-	}
-	if err := c.Get(ctx, recordType, "eid:"+externalID, &v); err != nil {
-		return "", err
-	}
-	if v.ID == "" {
-		return "", fmt.Errorf("netsuite: %s eid:%s came back without an id", recordType, externalID)
-	}
-	return v.ID, nil
-}
-
-// Transform creates a toType record from an existing fromType record
-// (POST …/<fromType>/<id>/!transform/<toType>), e.g. invoice → customerPayment,
-// and returns the new record's internal ID. Retries follow Create's rules.
-func (c *Client) Transform(ctx context.Context, fromType, fromID, toType string, body any) (string, error) {
-	b, err := marshalBody(body)
-	if err != nil {
-		return "", err
-	}
-	eid := externalIDOf(b)
-	r := &request{
-		method:     http.MethodPost,
-		path:       recordPath(fromType, fromID) + "/!transform/" + url.PathEscape(toType),
-		body:       b,
-		replaySafe: eid != "",
-	}
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		if r.ambiguous && eid != "" && isDuplicate(err) {
-			return c.FindByExternalID(ctx, toType, eid)
-		}
-		return "", err
-	}
-	return c.idFrom(resp, r)
 }

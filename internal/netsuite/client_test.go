@@ -105,10 +105,10 @@ func customer(eid, email string) *netsuite.Customer {
 		Classification: netsuite.Classification{Subsidiary: &netsuite.Ref{ID: "1"}}}
 }
 
-func TestCreateGetFindUpsert(t *testing.T) {
+func TestGetFindUpsert(t *testing.T) {
 	e := setup(t, nsfake.Options{}, nil, nil)
 	ctx := context.Background()
-	id, err := e.c.Create(ctx, netsuite.TypeCustomer, customer("stripe_cus_1", "a@example.com"))
+	id, err := upsert(ctx, e.c, netsuite.TypeCustomer, customer("stripe_cus_1", "a@example.com"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,20 +142,11 @@ func TestCreateGetFindUpsert(t *testing.T) {
 		t.Errorf("records = %+v", recs)
 	}
 
-	// A second create with the same external ID is refused, not retried.
-	_, err = e.c.Create(ctx, netsuite.TypeCustomer, customer("stripe_cus_1", "d@example.com"))
-	var ne *netsuite.Error
-	if !errors.As(err, &ne) || ne.Status != 400 || ne.Code != "DUP_RCRD" || !strings.Contains(ne.Detail, "stripe_cus_1") {
-		t.Errorf("duplicate create: %v", err)
-	}
-	if n := e.fake.Counts()["POST customer"]; n != 2 {
-		t.Errorf("POST customer count = %d, want 2", n)
-	}
 }
 
 func TestBadSignatureIs401AndNotRetried(t *testing.T) {
 	e := setup(t, nsfake.Options{}, func(c *netsuite.Config) { c.Auth.TokenSecret = "wrong-SECRET" }, nil)
-	_, err := e.c.Create(context.Background(), netsuite.TypeCustomer, customer("stripe_cus_1", "a@example.com"))
+	_, err := upsert(context.Background(), e.c, netsuite.TypeCustomer, customer("stripe_cus_1", "a@example.com"))
 	var ne *netsuite.Error
 	if !errors.As(err, &ne) || ne.Status != 401 || ne.Code != "INVALID_LOGIN" || !netsuite.IsPermanent(err) || netsuite.IsRetryable(err) {
 		t.Fatalf("err = %v, want permanent 401 INVALID_LOGIN", err)
@@ -219,7 +210,7 @@ func TestPermanentErrorNotRetried(t *testing.T) {
 	e := setup(t, nsfake.Options{}, nil, nil)
 	inv := &netsuite.Invoice{ExternalID: "stripe_in_1", Entity: netsuite.Ref{ID: "999"}, TranDate: "2024-01-02", Memo: "in_1",
 		Item: netsuite.ItemList{Items: []netsuite.ItemLine{{Item: netsuite.Ref{ID: "1"}, Amount: usd(100)}}}}
-	_, err := e.c.Create(context.Background(), netsuite.TypeInvoice, inv)
+	_, err := upsert(context.Background(), e.c, netsuite.TypeInvoice, inv)
 	var ne *netsuite.Error
 	if !errors.As(err, &ne) || ne.Status != 400 || ne.Code != "INVALID_KEY_OR_REF" || ne.Path != "entity" {
 		t.Fatalf("err = %v", err)
@@ -227,8 +218,8 @@ func TestPermanentErrorNotRetried(t *testing.T) {
 	if !netsuite.IsPermanent(err) || netsuite.IsRetryable(err) {
 		t.Error("400 must be permanent")
 	}
-	if n := e.fake.Counts()["POST invoice"]; n != 1 {
-		t.Errorf("POST invoice sent %d times, want 1", n)
+	if n := e.fake.Counts()["PUT invoice"]; n != 1 {
+		t.Errorf("PUT invoice sent %d times, want 1", n)
 	}
 	if s := e.c.Stats(); s.Retries != 0 || s.ByStatus[400] != 1 {
 		t.Errorf("stats = %+v", s)
@@ -243,8 +234,8 @@ func TestRetries429And5xxThenSucceeds(t *testing.T) {
 		if _, err := e.c.Upsert(ctx, netsuite.TypeCustomer, eid, customer(eid, "x@example.com")); err != nil {
 			t.Fatalf("upsert %d: %v", i, err)
 		}
-		if _, err := e.c.Create(ctx, netsuite.TypeCustomer, customer(eid+"_c", "x@example.com")); err != nil {
-			t.Fatalf("create %d: %v", i, err)
+		if _, err := upsert(ctx, e.c, netsuite.TypeCustomer, customer(eid+"_c", "x@example.com")); err != nil {
+			t.Fatalf("second upsert %d: %v", i, err)
 		}
 	}
 	counts, stats := e.fake.Counts(), e.c.Stats()
@@ -256,19 +247,6 @@ func TestRetries429And5xxThenSucceeds(t *testing.T) {
 	}
 	if stats.Retries != int64(counts["429"]+counts["5xx"]) {
 		t.Errorf("retries %d, faults %d+%d", stats.Retries, counts["429"], counts["5xx"])
-	}
-}
-
-func TestCreateWithoutExternalIDIsNotRetriedAfter5xx(t *testing.T) {
-	// A 5xx may have committed; without an external ID a retry could
-	// duplicate, so the client gives up and says so.
-	e := setup(t, nsfake.Options{Rate5xx: 1}, nil, nil)
-	_, err := e.c.Create(context.Background(), netsuite.TypeCustomer, customer("", "x@example.com"))
-	if !netsuite.IsRetryable(err) {
-		t.Fatalf("err = %v", err)
-	}
-	if n := e.fake.Counts()["POST customer"]; n != 1 {
-		t.Errorf("sent %d times, want 1", n)
 	}
 }
 
@@ -389,10 +367,10 @@ func TestCommitThenDropIsRetriedWithoutDuplicates(t *testing.T) {
 			t.Fatal(err)
 		}
 		ids[eid] = id
-		// Create with an external ID: a dropped-but-committed create comes
-		// back as a duplicate on retry and is adopted.
+		// The body's own external ID: a dropped-but-committed upsert is
+		// sent again and updates the record it made.
 		eid = fmt.Sprintf("stripe_cus_c%d", i)
-		if id, err = e.c.Create(ctx, netsuite.TypeCustomer, customer(eid, "y@example.com")); err != nil {
+		if id, err = upsert(ctx, e.c, netsuite.TypeCustomer, customer(eid, "y@example.com")); err != nil {
 			t.Fatal(err, e.fake.Counts())
 		}
 		ids[eid] = id
@@ -446,12 +424,12 @@ func TestSuiteQLQuotingAndPaging(t *testing.T) {
 	}
 	e := setup(t, nsfake.Options{}, nil, nil)
 	ctx := context.Background()
-	obrien, err := e.c.Create(ctx, netsuite.TypeCustomer, customer("stripe_cus_ob", "O'Brien@example.com"))
+	obrien, err := upsert(ctx, e.c, netsuite.TypeCustomer, customer("stripe_cus_ob", "O'Brien@example.com"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A customer whose email would match if the quote were mishandled.
-	if _, err := e.c.Create(ctx, netsuite.TypeCustomer, customer("stripe_cus_o", "o")); err != nil {
+	if _, err := upsert(ctx, e.c, netsuite.TypeCustomer, customer("stripe_cus_o", "o")); err != nil {
 		t.Fatal(err)
 	}
 	query := func(q string) []map[string]any {
@@ -529,7 +507,7 @@ func TestM2M(t *testing.T) {
 					c.Auth = netsuite.AuthConfig{Method: "m2m", ClientID: "client-1", CertificateID: "cert-1", PrivateKeyPEM: tc.pem}
 				}, nil)
 			for i := range 3 {
-				if _, err := e.c.Create(context.Background(), netsuite.TypeCustomer, customer(fmt.Sprint("stripe_cus_", i), "a@example.com")); err != nil {
+				if _, err := upsert(context.Background(), e.c, netsuite.TypeCustomer, customer(fmt.Sprint("stripe_cus_", i), "a@example.com")); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -547,9 +525,44 @@ func TestM2M(t *testing.T) {
 			func(c *netsuite.Config) {
 				c.Auth = netsuite.AuthConfig{Method: "m2m", ClientID: "client-1", CertificateID: "cert-1", PrivateKeyPEM: pkcs8(other)}
 			}, nil)
-		_, err := e.c.Create(context.Background(), netsuite.TypeCustomer, customer("stripe_cus_1", "a@example.com"))
+		_, err := upsert(context.Background(), e.c, netsuite.TypeCustomer, customer("stripe_cus_1", "a@example.com"))
 		if !netsuite.IsPermanent(err) || !strings.Contains(err.Error(), "invalid_grant") {
 			t.Errorf("err = %v", err)
 		}
 	})
+}
+
+func TestIsAuth(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{&netsuite.Error{Status: 401}, true},
+		{&netsuite.Error{Status: 403}, true},
+		{fmt.Errorf("wrapped: %w", &netsuite.Error{Status: 403}), true},
+		{fmt.Errorf("%w: detail", netsuite.ErrAuth), true},
+		{&netsuite.Error{Status: 400}, false},
+		{&netsuite.Error{Status: 404}, false},
+		{errors.New("401"), false},
+		{nil, false},
+	} {
+		if got := netsuite.IsAuth(c.err); got != c.want {
+			t.Errorf("IsAuth(%v) = %v, want %v", c.err, got, c.want)
+		}
+	}
+}
+
+// upsert sends body under the external ID it carries, as the pusher does.
+func upsert(ctx context.Context, c *netsuite.Client, recordType string, body any) (string, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return "", err
+	}
+	var v struct {
+		ExternalID string `json:"externalId"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return "", err
+	}
+	return c.Upsert(ctx, recordType, v.ExternalID, body)
 }

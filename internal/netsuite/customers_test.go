@@ -12,11 +12,11 @@ import (
 func TestFindCustomerByEmailEscapes(t *testing.T) {
 	c, _ := fakeAndClient(t, nil)
 	ctx := context.Background()
-	want, err := c.Create(ctx, netsuite.TypeCustomer, &netsuite.Customer{ExternalID: "x1", CompanyName: "O'Brien", Email: "O'Brien@Example.com"})
+	want, err := upsert(ctx, c, netsuite.TypeCustomer, &netsuite.Customer{ExternalID: "x1", CompanyName: "O'Brien", Email: "O'Brien@Example.com"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Create(ctx, netsuite.TypeCustomer, &netsuite.Customer{ExternalID: "x2", CompanyName: "Other", Email: "other@example.com"}); err != nil {
+	if _, err := upsert(ctx, c, netsuite.TypeCustomer, &netsuite.Customer{ExternalID: "x2", CompanyName: "Other", Email: "other@example.com"}); err != nil {
 		t.Fatal(err)
 	}
 	id, found, err := c.FindCustomerByEmail(ctx, "o'brien@example.com")

@@ -149,18 +149,25 @@ func IsPermanent(err error) bool {
 	return errors.As(err, &ne) && ne.Status >= 400 && ne.Status < 500 && ne.Status != http.StatusTooManyRequests
 }
 
-// isDuplicate reports whether NetSuite refused a create because the
-// external ID is taken. NetSuite words this differently across versions, so
-// look at both code and text.
-func isDuplicate(err error) bool {
-	var ne *Error
-	if !errors.As(err, &ne) || ne.Status != http.StatusBadRequest {
-		return false
-	}
-	switch ne.Code {
-	case "DUP_RCRD", "DUP_ENTITY", "DUP_ITEM", "DUPLICATE_EXTERNAL_ID":
+// ErrAuth means NetSuite refused the credentials. A caller that stops on an
+// authentication failure wraps it, so that IsAuth still knows the error
+// after the *Error behind it is gone.
+var ErrAuth = errors.New("NetSuite rejected the credentials")
+
+// IsAuth reports whether err is NetSuite refusing the credentials: a 401 or
+// 403, or an error wrapping ErrAuth. It is the one test of a NetSuite
+// authentication failure; see also IsAuthStatus.
+func IsAuth(err error) bool {
+	if errors.Is(err, ErrAuth) {
 		return true
 	}
-	d := strings.ToLower(ne.Detail)
-	return strings.Contains(d, "external id") && strings.Contains(d, "already")
+	var ne *Error
+	return errors.As(err, &ne) && IsAuthStatus(ne.Status)
+}
+
+// IsAuthStatus reports whether a NetSuite HTTP status means the credentials
+// were refused (401 or 403), for callers that kept the status but not the
+// error.
+func IsAuthStatus(status int) bool {
+	return status == http.StatusUnauthorized || status == http.StatusForbidden
 }

@@ -17,7 +17,7 @@ func TestUpsertReplacesLines(t *testing.T) {
 		f.Preload("serviceSaleItem", "7", map[string]any{"itemId": "Seat"})
 	})
 	ctx := context.Background()
-	cust, err := c.Create(ctx, netsuite.TypeCustomer, &netsuite.Customer{ExternalID: "c1", CompanyName: "Acme", Email: "a@acme.test"})
+	cust, err := upsert(ctx, c, netsuite.TypeCustomer, &netsuite.Customer{ExternalID: "c1", CompanyName: "Acme", Email: "a@acme.test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ package reconcile
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -230,40 +229,41 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		return entry, nil
 	}
 	if pl.Held() {
+		// Nothing goes to NetSuite; the pusher writes the held row.
 		log.Info("payout held", "problems", len(pl.Problems))
-		return entry, r.setPayout(ctx, pl, outcome.Held, "", entry.Problems)
+		_, err := r.Push.Push(ctx, pl)
+		return entry, err
 	}
 	if err := r.preflight(ctx); err != nil {
 		return entry, err
 	}
-	// The pusher records the payout's outcome in the ledger itself.
+	// The pusher records the payout's outcome in the ledger: it is the one
+	// writer of a payout's row, whatever the outcome.
 	res, err := r.Push.Push(ctx, pl)
+	return entry, pushed(&entry, res, err) // the pusher logged the outcome
+}
+
+// pushed puts the pusher's result into the payout's report entry and
+// returns what stops the run: the pusher's own error, NetSuite refusing the
+// credentials, or NetSuite not answering.
+func pushed(entry *report.Payout, res push.Result, err error) error {
 	entry.Status = res.Status
 	entry.DepositID = res.DepositID
 	entry.Pushed = res.Pushed
 	for _, e := range res.Errors {
-		msg := fmt.Sprintf("%s %s: %s", e.Type, e.ExternalID, e.Detail)
-		if e.Status != 0 {
-			msg = fmt.Sprintf("NetSuite answered %d for %s %s: %s", e.Status, e.Type, e.ExternalID, e.Detail)
-		}
-		entry.Problems = append(entry.Problems, outcome.Problem{
-			Code: e.Code, Object: firstNonEmpty(e.Source, e.ExternalID), Message: msg,
-			Fix: "fix the cause in NetSuite or the config and run again; records already done are not sent twice",
-		})
+		entry.Problems = append(entry.Problems, e.Problem())
 		switch {
-		case e.Status == 401:
-			// Every other payout would fail the same way.
-			return entry, fmt.Errorf("%w: %s", ErrNetSuiteAuth, e.Detail)
+		case e.IsAuth():
+			// 401 or 403, as in preflight: every other payout would fail
+			// the same way.
+			return fmt.Errorf("%w: %s", ErrNetSuiteAuth, e.Detail)
 		case e.Code == push.CodeRequestFailed && err == nil:
 			// The client already retried with backoff: going on would only
 			// repeat that for every payout.
 			err = fmt.Errorf("%w: %s", ErrNetSuiteUnreachable, e.Detail)
 		}
 	}
-	if err != nil {
-		return entry, err
-	}
-	return entry, nil // the pusher logged the outcome
+	return err
 }
 
 // snapshot reads po from Stripe (a manual payout has nothing to read).
@@ -323,7 +323,7 @@ func (r *Runner) preflight(ctx context.Context) error {
 	case err == nil, errors.Is(err, netsuite.ErrNotFound):
 		r.preflightDone = true
 		return nil
-	case errors.As(err, &nerr) && (nerr.Status == 401 || nerr.Status == 403):
+	case netsuite.IsAuth(err) && errors.As(err, &nerr):
 		return fmt.Errorf("%w: %s", ErrNetSuiteAuth, nerr.Detail)
 	case ctx.Err() != nil:
 		return ctx.Err()
@@ -334,25 +334,12 @@ func (r *Runner) preflight(ctx context.Context) error {
 }
 
 // ErrNetSuiteAuth means NetSuite refused the credentials; the run stops.
-var ErrNetSuiteAuth = errors.New("NetSuite rejected the credentials")
+// It is netsuite.ErrAuth, so netsuite.IsAuth knows it.
+var ErrNetSuiteAuth = netsuite.ErrAuth
 
 // ErrNetSuiteUnreachable means NetSuite did not answer after the client's
 // retries; the run stops rather than retry every payout the same way.
 var ErrNetSuiteUnreachable = errors.New("NetSuite did not answer")
-
-func (r *Runner) setPayout(ctx context.Context, pl *plan.Plan, status outcome.Status, depositID string, problems []outcome.Problem) error {
-	if r.Ledger == nil {
-		return nil
-	}
-	raw, err := json.Marshal(problems)
-	if err != nil {
-		return err
-	}
-	return r.Ledger.SetPayout(ctx, ledger.PayoutState{
-		ID: pl.Payout.ID, Status: status, Currency: pl.Payout.Currency, Amount: pl.Payout.Amount,
-		DepositID: depositID, ArrivalDate: pl.Payout.ArrivalDate, Problems: raw,
-	})
-}
 
 func countTxns(s *payout.Snapshot) int {
 	n := 0
@@ -376,15 +363,6 @@ func (r *Runner) log() *slog.Logger {
 		return r.Log
 	}
 	return slog.New(slog.DiscardHandler)
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 // waiting reports a payout Stripe is still assigning balance transactions

@@ -2,6 +2,7 @@ package reconcile
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"path/filepath"
@@ -216,4 +217,31 @@ func TestReconciledPayoutIsLeftAlone(t *testing.T) {
 		t.Errorf("ledger status %s after the second run", st.Status)
 	}
 	w.checkBooks(1)
+}
+
+// A held payout's ledger row is written by the pusher, the one writer of
+// payout rows, with the problems the report shows.
+func TestHeldPayoutRow(t *testing.T) {
+	w := newWorld(t, "plain_charges")
+	path := filepath.Join(t.TempDir(), "l.db")
+	s := plansettings.From(w.cfg)
+	s.BankAccounts = nil
+	rep := w.runWith(path, w.days[0], w.days[0], s)
+	if len(rep.Payouts) != 1 || rep.Payouts[0].Status != outcome.Held {
+		t.Fatalf("run: %s", statuses(rep))
+	}
+	l, err := ledger.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	st, ok, err := l.Payout(context.Background(), rep.Payouts[0].ID)
+	if err != nil || !ok || st.Status != outcome.Held {
+		t.Fatalf("ledger row %+v, %v, %v", st, ok, err)
+	}
+	want, _ := json.Marshal(rep.Payouts[0].Problems)
+	if string(st.Problems) != string(want) {
+		t.Errorf("ledger problems %s, report %s", st.Problems, want)
+	}
+	w.checkBooks(0)
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
@@ -48,5 +49,45 @@ func TestStopsWhenNetSuiteUnreachable(t *testing.T) {
 	}
 	if len(rep.Payouts) != 1 || rep.Payouts[0].Status != outcome.Failed || len(rep.Payouts[0].Problems) == 0 {
 		t.Errorf("report %+v: want the failed payout with its problem", rep.Payouts)
+	}
+}
+
+// refusingPusher is what push.Pusher returns when NetSuite refuses the
+// credentials for the first record with the given status.
+type refusingPusher struct {
+	status int
+	calls  int
+}
+
+func (p *refusingPusher) Push(_ context.Context, pl *plan.Plan) (push.Result, error) {
+	p.calls++
+	return push.Result{PayoutID: pl.Payout.ID, Status: outcome.Failed, Failed: 1, Errors: []push.RecordError{{
+		ExternalID: pl.Records[0].ExternalID, Type: pl.Records[0].Type, Status: p.status,
+		Code: "INVALID_LOGIN", Detail: "Invalid login attempt.", Permanent: true,
+	}}}, nil
+}
+
+// NetSuite refusing the credentials, 401 or 403 alike (netsuite.IsAuth),
+// stops the run after the first payout: every other would fail the same
+// way.
+func TestStopsWhenNetSuiteRefusesCredentials(t *testing.T) {
+	sc, err := stripefake.LoadScenario(filepath.Join("..", "..", "testdata", "scenarios", "refunds_plain"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(stripefake.New(sc, "sk_test_x"))
+	defer hs.Close()
+	reader, err := payout.NewReader(payout.ReaderConfig{APIKey: "sk_test_x", APIBase: hs.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, status := range []int{401, 403} {
+		pusher := &refusingPusher{status: status}
+		from, to := sc.ArrivalWindow()
+		r := &Runner{Stripe: reader, Push: pusher}
+		_, err := r.Run(context.Background(), Options{From: from, To: to, Settings: sandboxSettings(t)})
+		if !errors.Is(err, ErrNetSuiteAuth) || !netsuite.IsAuth(err) || pusher.calls != 1 {
+			t.Errorf("%d: err %v after %d pushes; want ErrNetSuiteAuth after 1", status, err, pusher.calls)
+		}
 	}
 }

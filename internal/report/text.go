@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/money"
+	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/outcome"
 )
 
@@ -43,19 +44,14 @@ func withCurrency(minor int64, currency string) string {
 }
 
 // recordOrder names NetSuite record types briefly, in dependency order, so
-// the records column reads in the order records are created. (A function,
-// not a package variable, so it cannot be modified.)
+// the records column reads in the order records are created
+// (netsuite.RecordTypes).
 func recordOrder() []struct{ typ, abbrev string } {
-	return []struct{ typ, abbrev string }{
-		{"customer", "cust"},
-		{"serviceSaleItem", "item"},
-		{"discountItem", "disc"},
-		{"invoice", "inv"},
-		{"customerPayment", "pay"},
-		{"creditMemo", "cm"},
-		{"customerRefund", "refund"},
-		{"deposit", "dep"},
+	var out []struct{ typ, abbrev string }
+	for _, t := range netsuite.RecordTypes() {
+		out = append(out, struct{ typ, abbrev string }{t.Name, t.Abbrev})
 	}
+	return out
 }
 
 // records renders counts compactly: "cust 3, inv 2, pay 40, dep 1". Types

@@ -8,12 +8,12 @@ func TestUpsertWithoutReplaceAppends(t *testing.T) {
 		return map[string]any{"item": map[string]any{"items": []any{map[string]any{"amount": "10.00"}}}}
 	}
 	b := sent()
-	mergeUnkeyedSublists(b, stored, "")
+	mergeUnkeyedSublists("invoice", b, stored, "")
 	if n := len(b["item"].(map[string]any)["items"].([]any)); n != 2 {
 		t.Errorf("update without replace: %d lines, want 2 (NetSuite appends)", n)
 	}
 	b = sent()
-	mergeUnkeyedSublists(b, stored, "item")
+	mergeUnkeyedSublists("invoice", b, stored, "item")
 	if n := len(b["item"].(map[string]any)["items"].([]any)); n != 1 {
 		t.Errorf("update with replace=item: %d lines, want 1", n)
 	}

@@ -14,27 +14,66 @@ const (
 	suiteQLPath  = "/services/rest/query/v1/suiteql"
 )
 
-// writable are the record types nsrecon creates; other types exist only
-// through Preload.
-var writable = map[string]bool{
-	"customer": true, "serviceSaleItem": true, "discountItem": true, "invoice": true,
-	"customerPayment": true, "creditMemo": true, "customerRefund": true, "deposit": true,
+// TypeInfo is what the fake knows about a record type nsrecon writes,
+// from NetSuite's REST documentation.
+type TypeInfo struct {
+	Name        string
+	Transaction bool
+	// Unkeyed are the sublists whose lines NetSuite cannot match to
+	// existing ones: an update adds the sent lines to those already there
+	// unless the request names the sublist in ?replace=.
+	Unkeyed []string
 }
 
-var transactionTypes = []string{"invoice", "customerPayment", "creditMemo", "customerRefund", "deposit"}
+// WritableTypes returns the record types nsrecon creates; other types
+// exist only through Preload. The fake keeps this list apart from
+// netsuite.RecordTypes on purpose, so a mistake in the client's table
+// cannot hide in the fake; a test holds the two against each other.
+func WritableTypes() []TypeInfo {
+	return []TypeInfo{
+		{Name: "customer"},
+		{Name: "serviceSaleItem"},
+		{Name: "discountItem"},
+		{Name: "invoice", Transaction: true, Unkeyed: []string{"item"}},
+		{Name: "customerPayment", Transaction: true},
+		{Name: "creditMemo", Transaction: true, Unkeyed: []string{"item"}},
+		{Name: "customerRefund", Transaction: true},
+		{Name: "deposit", Transaction: true, Unkeyed: []string{"other", "cashback"}},
+	}
+}
+
+func writableType(name string) (TypeInfo, bool) {
+	for _, t := range WritableTypes() {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return TypeInfo{}, false
+}
+
+var writable = func() map[string]bool {
+	m := map[string]bool{}
+	for _, t := range WritableTypes() {
+		m[t.Name] = true
+	}
+	return m
+}()
+
+var transactionTypes = func() []string {
+	var out []string
+	for _, t := range WritableTypes() {
+		if t.Transaction {
+			out = append(out, t.Name)
+		}
+	}
+	return out
+}()
 
 // itemTypes are the types an item line may reference.
 var itemTypes = []string{"serviceSaleItem", "discountItem", "item", "nonInventorySaleItem",
 	"otherChargeSaleItem", "salesTaxItem", "taxGroup", "subtotalItem", "paymentItem"}
 
-// transforms NetSuite offers that nsrecon uses.
-var transforms = map[[2]string]bool{
-	{"invoice", "customerPayment"}:   true,
-	{"invoice", "creditMemo"}:        true,
-	{"creditMemo", "customerRefund"}: true,
-}
-
-// splitRecordPath cuts /services/rest/record/v1/<type>[/<id>[/!transform/<to>]].
+// splitRecordPath cuts /services/rest/record/v1/<type>[/<id>].
 func splitRecordPath(r *http.Request) (parts []string, ok bool) {
 	p, found := strings.CutPrefix(r.URL.EscapedPath(), recordPrefix)
 	if !found {
@@ -58,9 +97,6 @@ func routeName(r *http.Request) string {
 	if !ok {
 		return r.Method + " " + r.URL.Path
 	}
-	if len(parts) == 4 && parts[2] == "!transform" {
-		return r.Method + " " + parts[0] + "/!transform/" + parts[3]
-	}
 	return r.Method + " " + parts[0]
 }
 
@@ -80,14 +116,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	}
 	var err *apiError
 	switch {
-	case len(parts) == 1 && r.Method == http.MethodPost:
-		err = s.create(w, r, parts[0])
 	case len(parts) == 2 && r.Method == http.MethodGet:
 		err = s.get(w, parts[0], parts[1])
 	case len(parts) == 2 && r.Method == http.MethodPut:
 		err = s.upsert(w, r, parts[0], parts[1])
-	case len(parts) == 4 && parts[2] == "!transform" && r.Method == http.MethodPost:
-		err = s.transform(w, r, parts[0], parts[1], parts[3])
 	default:
 		err = &apiError{status: http.StatusMethodNotAllowed, code: "METHOD_NOT_ALLOWED",
 			detail: fmt.Sprintf("%s is not supported on %s by the fake.", r.Method, r.URL.Path)}
@@ -144,47 +176,17 @@ func (s *Server) get(w http.ResponseWriter, typ, id string) *apiError {
 	return nil
 }
 
-func (s *Server) create(w http.ResponseWriter, r *http.Request, typ string) *apiError {
-	if !writable[typ] {
-		return badRequest("INVALID_RCRD_TYPE", "", "The record type [%s] is invalid or not supported by the fake.", typ)
-	}
-	body, e := decodeBody(r)
-	if e != nil {
-		return e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec, e := s.newRecord(typ, body, "")
-	if e != nil {
-		return e
-	}
-	if rec.eid != "" && s.byExt[typ][rec.eid] != "" {
-		return duplicate(typ, rec.eid)
-	}
-	if e := s.validate(rec, ""); e != nil {
-		return e
-	}
-	rec.id = s.newID()
-	s.commit(rec)
-	s.location(w, r, typ, rec.id)
-	return nil
-}
-
-// unkeyedSublists are the sublists whose lines NetSuite cannot match to
-// existing ones: an update adds the sent lines to those already there
-// unless the request names the sublist in ?replace=.
-var unkeyedSublists = []string{"item", "other", "cashback"}
-
-// mergeUnkeyedSublists makes an upsert of an existing record behave as
-// NetSuite's update does: lines of unkeyed sublists not listed in replace
-// are appended to the stored ones (a client that forgets replace= doubles
-// its lines, and the fake's checks then see it).
-func mergeUnkeyedSublists(body, stored map[string]any, replace string) {
+// mergeUnkeyedSublists makes an upsert of an existing record of type typ
+// behave as NetSuite's update does: lines of unkeyed sublists not listed in
+// replace are appended to the stored ones (a client that forgets replace=
+// doubles its lines, and the fake's checks then see it).
+func mergeUnkeyedSublists(typ string, body, stored map[string]any, replace string) {
 	replaced := map[string]bool{}
 	for _, s := range strings.Split(replace, ",") {
 		replaced[strings.TrimSpace(s)] = true
 	}
-	for _, name := range unkeyedSublists {
+	t, _ := writableType(typ)
+	for _, name := range t.Unkeyed {
 		sent, ok := body[name].(map[string]any)
 		if !ok || replaced[name] {
 			continue
@@ -194,11 +196,6 @@ func mergeUnkeyedSublists(body, stored map[string]any, replace string) {
 		newItems, _ := sent["items"].([]any)
 		sent["items"] = append(append([]any{}, deepCopy(oldItems).([]any)...), newItems...)
 	}
-}
-
-func duplicate(typ, eid string) *apiError {
-	return badRequest("DUP_RCRD", "externalId",
-		"A %s record with external ID %s already exists. This record already exists.", typ, eid)
 }
 
 func (s *Server) upsert(w http.ResponseWriter, r *http.Request, typ, id string) *apiError {
@@ -224,7 +221,7 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request, typ, id string) 
 	selfID := ""
 	if existing != nil {
 		selfID = existing.id
-		mergeUnkeyedSublists(body, existing.fields, r.URL.Query().Get("replace"))
+		mergeUnkeyedSublists(typ, body, existing.fields, r.URL.Query().Get("replace"))
 	}
 	rec, e := s.newRecord(typ, body, selfID)
 	if e != nil {
@@ -241,86 +238,6 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request, typ, id string) 
 	s.commit(rec)
 	s.location(w, r, typ, rec.id)
 	return nil
-}
-
-func (s *Server) transform(w http.ResponseWriter, r *http.Request, from, fromID, to string) *apiError {
-	if !transforms[[2]string{from, to}] {
-		return badRequest("INVALID_TRANSFORM", "", "Transformation from %s to %s is not supported.", from, to)
-	}
-	body, e := decodeBody(r)
-	if e != nil {
-		return e
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	src := s.lookup(from, fromID)
-	if src == nil {
-		return notFound(from, fromID)
-	}
-	// Defaults NetSuite copies from the source record.
-	ref := map[string]any{"id": src.id}
-	switch to {
-	case "customerPayment", "customerRefund":
-		setDefault(body, "customer", src.fields["entity"])
-	case "creditMemo":
-		setDefault(body, "entity", src.fields["entity"])
-		setDefault(body, "item", deepCopy(src.fields["item"]))
-	}
-	for _, k := range []string{"currency", "subsidiary", "department", "class", "location"} {
-		setDefault(body, k, deepCopy(src.fields[k]))
-	}
-	body["createdFrom"] = ref
-
-	rec, e := s.newRecord(to, body, "")
-	if e != nil {
-		return e
-	}
-	// Without an apply sublist NetSuite pre-applies the source document for
-	// what it can take: an invoice's amount remaining, a credit memo's total.
-	if _, has := rec.fields["apply"]; !has {
-		var amt *big.Rat
-		switch to {
-		case "customerPayment":
-			amt = s.remaining(src.id, "")
-			if p, ok := parseDec(rec.fields["payment"]); ok && p.Cmp(amt) < 0 {
-				amt = p
-			}
-			if _, ok := rec.fields["payment"]; !ok {
-				rec.fields["payment"] = json.Number(fmtDec(amt))
-			}
-		case "creditMemo":
-			amt = s.remaining(src.id, "")
-			if t := lineTotal(rec.fields); t.Cmp(amt) < 0 {
-				amt = t
-			}
-		case "customerRefund":
-			amt = lineTotal(src.fields)
-			if t, ok := parseDec(rec.fields["total"]); ok && t.Cmp(amt) < 0 {
-				amt = t
-			}
-		}
-		if amt != nil && amt.Sign() > 0 {
-			rec.fields["apply"] = map[string]any{"items": []any{map[string]any{
-				"doc": ref, "apply": true, "amount": json.Number(fmtDec(amt)),
-			}}}
-		}
-	}
-	if rec.eid != "" && s.byExt[to][rec.eid] != "" {
-		return duplicate(to, rec.eid)
-	}
-	if e := s.validate(rec, ""); e != nil {
-		return e
-	}
-	rec.id = s.newID()
-	s.commit(rec)
-	s.location(w, r, to, rec.id)
-	return nil
-}
-
-func setDefault(m map[string]any, k string, v any) {
-	if _, ok := m[k]; !ok && v != nil {
-		m[k] = v
-	}
 }
 
 // newRecord splits id/externalId off the body. Callers hold s.mu.

@@ -158,7 +158,7 @@ func (s *Server) newID() string {
 }
 
 // Counts returns requests per route ("PUT customer", "POST suiteql",
-// "GET deposit", "POST invoice/!transform/customerPayment", "POST token")
+// "GET deposit", "POST token")
 // and per outcome ("401", "429", "5xx", "drop").
 func (s *Server) Counts() map[string]int {
 	s.mu.Lock()

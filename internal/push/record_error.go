@@ -1,0 +1,82 @@
+package push
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/nsrecon/nsrecon/internal/netsuite"
+	"github.com/nsrecon/nsrecon/internal/outcome"
+)
+
+// RecordError is why a record did not make it to NetSuite.
+type RecordError struct {
+	ExternalID, Type, Source string
+	Status                   int    // HTTP status, 0 when NetSuite gave none
+	Code, Detail             string // NetSuite's o:errorCode and detail, or one of the Code* below
+	Permanent                bool   // NetSuite refused it: sending it again as is cannot help
+}
+
+func (e RecordError) Error() string {
+	s := fmt.Sprintf("%s %s (%s): ", e.Type, e.ExternalID, e.Source)
+	if e.Status != 0 {
+		s += fmt.Sprintf("%d ", e.Status)
+	}
+	return s + e.Code + ": " + e.Detail
+}
+
+// IsAuth reports whether NetSuite refused the credentials for this record
+// (netsuite.IsAuthStatus): no other record would get through either.
+func (e RecordError) IsAuth() bool { return netsuite.IsAuthStatus(e.Status) }
+
+// Problem is the one way a record NetSuite refused (or the pusher could not
+// send) is told to a person: in the payout's ledger row, the run's report
+// and an invoice sync's result alike.
+func (e RecordError) Problem() outcome.Problem {
+	obj := e.Source
+	if obj == "" {
+		obj = e.ExternalID
+	}
+	msg := fmt.Sprintf("%s %s: %s", e.Type, e.ExternalID, e.Detail)
+	if e.Status != 0 {
+		msg = fmt.Sprintf("NetSuite answered %d for %s %s: %s", e.Status, e.Type, e.ExternalID, e.Detail)
+	}
+	var fix string
+	switch {
+	case e.IsAuth():
+		fix = "check netsuite.auth.* (the credentials were refused), then run again"
+	case e.Permanent:
+		fix = "fix the cause in NetSuite or the config and run again; records already done are not sent twice"
+	default:
+		fix = "NetSuite did not answer in time; the next run retries"
+	}
+	return outcome.Problem{Code: e.Code, Object: obj, Message: msg, Fix: fix}
+}
+
+// Codes of failures the pusher itself detects.
+const (
+	CodeMissingDependency = "MISSING_DEPENDENCY"   // a referenced record is neither in the ledger nor in NetSuite
+	CodeUnresolvedRef     = "UNRESOLVED_REFERENCE" // a body reference has no internal ID when it is due
+	CodeDependencyCycle   = "DEPENDENCY_CYCLE"     // the plan's dependencies loop
+	CodeRequestFailed     = "REQUEST_FAILED"       // no answer from NetSuite after the client's retries
+	CodeInterrupted       = "INTERRUPTED"          // the run was cancelled before the payout finished
+)
+
+func recordError(err error) *RecordError {
+	var ne *netsuite.Error
+	if errors.As(err, &ne) {
+		e := &RecordError{Status: ne.Status, Code: ne.Code, Detail: ne.Detail, Permanent: netsuite.IsPermanent(err)}
+		if e.Code == "" {
+			e.Code = strings.ToUpper(strings.ReplaceAll(http.StatusText(ne.Status), " ", "_"))
+		}
+		if e.Detail == "" {
+			e.Detail = ne.Title
+		}
+		if ne.Path != "" {
+			e.Detail += " (at " + ne.Path + ")"
+		}
+		return e
+	}
+	return &RecordError{Code: CodeRequestFailed, Detail: err.Error(), Permanent: netsuite.IsPermanent(err)}
+}
