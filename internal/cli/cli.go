@@ -89,7 +89,9 @@ Try it with no accounts:  nsrecon reconcile --sandbox
 		NewCmdInvoices(f),
 		NewCmdVersion(f, nil),
 	)
-	root.SetHelpCommand(&cobra.Command{Hidden: true, Use: "no-help"})
+	root.SetHelpCommand(newHelpCmd())
+	guardGroups(root)
+	registerCompletions(root, f)
 	return root
 }
 
