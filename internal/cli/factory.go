@@ -70,6 +70,8 @@ type Factory struct {
 	validated *config.Config
 	closers   *[]func()
 	started   bool // a command's run began: cobra's own checks passed
+	// configLogged: the config file's path was logged (once per run).
+	configLogged bool
 }
 
 // globalFlags are the root's persistent flags the constructors read.
