@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			code := Main(ctx, os.Args[1:], &Factory{
 				Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: "test",
+				ProgressEvery: progressEvery(),
 			})
 			stop()
 			os.Exit(code)
@@ -44,8 +45,10 @@ func TestScripts(t *testing.T) {
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"fakes":   cmdFakes,
-			"nscheck": cmdNSCheck,
+			"fakes":      cmdFakes,
+			"nscheck":    cmdNSCheck,
+			"pingserver": cmdPingServer,
+			"pings":      cmdPings,
 			"waitfile": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {
 					ts.Fatalf("usage: waitfile FILE")
@@ -74,6 +77,13 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// progressEvery is TEST_PROGRESS_EVERY: scripts shorten the interval of
+// the off-terminal progress log.
+func progressEvery() time.Duration {
+	d, _ := time.ParseDuration(os.Getenv("TEST_PROGRESS_EVERY"))
+	return d
 }
 
 var (

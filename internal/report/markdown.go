@@ -32,7 +32,7 @@ func writeMarkdown(w io.Writer, r *Report) error {
 		fmt.Fprintf(ew, "#### %s\n\n", attentionHeading(len(att)))
 		for _, p := range att {
 			fmt.Fprintf(ew, "- **`%s`** (%s, arriving %s) %s\n",
-				mdCode(p.ID), withCurrency(p.Amount, p.Currency), orDash(p.ArrivalDate), mdEscape(statusNote(p.Status)))
+				mdCode(p.ID), withCurrency(p.Amount, p.Currency), orDash(p.ArrivalDate), mdEscape(statusNote(p.Status, r.Run.Interrupted)))
 			for _, pr := range p.Problems {
 				fmt.Fprintf(ew, "  - `%s`", mdCode(pr.Code))
 				if pr.Object != "" {

@@ -35,7 +35,7 @@ func writeTable(w io.Writer, r *Report) error {
 		for _, p := range att {
 			fmt.Fprintln(ew)
 			fmt.Fprintf(ew, "%s  %s, arriving %s\n", p.ID, withCurrency(p.Amount, p.Currency), orDash(p.ArrivalDate))
-			fmt.Fprintf(ew, "  %s\n", statusNote(p.Status))
+			fmt.Fprintf(ew, "  %s\n", statusNote(p.Status, r.Run.Interrupted))
 			for i, pr := range p.Problems {
 				fmt.Fprintf(ew, "  %d. %s", i+1, pr.Code)
 				if pr.Object != "" {

@@ -92,12 +92,15 @@ func orDash(s string) string {
 	return s
 }
 
-// statusNote says, for a person, what a status means for them.
-func statusNote(status outcome.Status) string {
-	switch status {
-	case outcome.Held:
+// statusNote says, for a person, what a status means for them. In an
+// interrupted run a failed payout was cut short, not refused.
+func statusNote(status outcome.Status, interrupted bool) string {
+	switch {
+	case status == outcome.Held:
 		return "held: nothing was pushed; fix the problems below and run again"
-	case outcome.Failed:
+	case status == outcome.Failed && interrupted:
+		return "interrupted: what was pushed is kept; run again to finish"
+	case status == outcome.Failed:
 		return "failed: NetSuite rejected a record; the next run retries it"
 	}
 	return string(status)
