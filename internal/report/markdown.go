@@ -18,12 +18,12 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	if len(r.Payouts) == 0 {
 		fmt.Fprint(ew, "No payouts in range.\n\n")
 	} else {
-		fmt.Fprint(ew, "| Payout | Arrival | Currency | Amount | Deposit | Status | Records |\n")
-		fmt.Fprint(ew, "|---|---|---|---:|---|---|---|\n")
+		fmt.Fprint(ew, "| Payout | Arrival | Currency | Amount | Deposit | NetSuite ID | Status | Records |\n")
+		fmt.Fprint(ew, "|---|---|---|---:|---:|---|---|---|\n")
 		for _, p := range r.Payouts {
-			fmt.Fprintf(ew, "| `%s` | %s | %s | %s | %s | %s | %s |\n",
+			fmt.Fprintf(ew, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n",
 				mdCode(p.ID), orDash(p.ArrivalDate), strings.ToUpper(mdEscape(p.Currency)),
-				amount(p.Amount, p.Currency), mdEscape(orDash(p.DepositID)), mdStatus(p.Status), mdEscape(records(p.Records)))
+				amount(p.Amount, p.Currency), depositAmount(p), mdEscape(orDash(p.DepositID)), mdStatus(p.Status), mdEscape(records(p.Records)))
 		}
 		fmt.Fprintln(ew)
 	}

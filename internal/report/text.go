@@ -84,6 +84,15 @@ func records(counts map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
+// depositAmount is the planned deposit's total, or "-" when nothing was
+// planned (a manual payout, one an earlier run reconciled).
+func depositAmount(p Payout) string {
+	if p.DepositTotal == 0 && p.Transactions == 0 {
+		return "-"
+	}
+	return amount(p.DepositTotal, p.Currency)
+}
+
 // orDash keeps empty cells visible as empty rather than as a layout glitch.
 func orDash(s string) string {
 	if s == "" {
