@@ -113,6 +113,7 @@ func registerCompletions(root *cobra.Command, f *Factory) {
 		"reconcile":     {"table", "json", "markdown"},
 		"invoices sync": {"table", "json"},
 		"ledger":        {"table", "json"},
+		"version":       {"text", "json"},
 	} {
 		cmd, _, err := root.Find(strings.Fields(path))
 		must(err)

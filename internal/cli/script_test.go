@@ -49,6 +49,7 @@ func TestScripts(t *testing.T) {
 			"nscheck":    cmdNSCheck,
 			"pingserver": cmdPingServer,
 			"pings":      cmdPings,
+			"jsondoc":    cmdJSONDoc,
 			"waitfile": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {
 					ts.Fatalf("usage: waitfile FILE")
@@ -74,6 +75,11 @@ func TestScripts(t *testing.T) {
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("HOME", e.WorkDir)
 			e.Setenv("XDG_CONFIG_HOME", filepath.Join(e.WorkDir, ".config"))
+			jsonMD, err := filepath.Abs("JSON.md")
+			if err != nil {
+				return err
+			}
+			e.Setenv("JSON_MD", jsonMD)
 			return nil
 		},
 	})
