@@ -46,11 +46,27 @@ func Main(ctx context.Context, args []string, f *Factory) int {
 	if code == outcome.ExitHeld || code == outcome.ExitOK {
 		return code // the report already said it
 	}
+	printError(f, err, code, hint)
+	return code
+}
+
+// printError tells stderr why the run stopped: as a log record with
+// --log-format json (so a log pipeline sees one format), else as text.
+func printError(f *Factory, err error, code int, hint string) {
+	if f.flags.logFormat == "json" {
+		if log, lerr := f.Logger(); lerr == nil {
+			attrs := []any{"error", err.Error(), "exit_code", code}
+			if hint != "" {
+				attrs = append(attrs, "hint", hint)
+			}
+			log.Error("nsrecon stopped", attrs...)
+			return
+		}
+	}
 	fmt.Fprintf(f.Stderr, "nsrecon: %v\n", err)
 	if hint != "" {
 		fmt.Fprintf(f.Stderr, "Try: %s\n", hint)
 	}
-	return code
 }
 
 // NewRootCmd builds the command tree; nothing is global.
@@ -89,7 +105,9 @@ Try it with no accounts:  nsrecon reconcile --sandbox
 		NewCmdInvoices(f),
 		NewCmdVersion(f, nil),
 	)
-	root.SetHelpCommand(&cobra.Command{Hidden: true, Use: "no-help"})
+	root.SetHelpCommand(newHelpCmd())
+	guardGroups(root)
+	registerCompletions(root, f)
 	return root
 }
 

@@ -30,5 +30,5 @@ func configShowRun(opts *ConfigShowOptions) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(opts.Factory, cfg.Redacted())
+	return writeJSON(opts.Factory, configDoc(cfg.Redacted()))
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"runtime"
 
 	"github.com/spf13/viper"
@@ -37,12 +38,16 @@ func (f *Factory) newParsedConfig() (*config.Config, error) {
 	return f.readConfig(config.Parse)
 }
 
-// configFile is --config, else NSRECON_CONFIG; "" means no file.
+// configFile is --config, else NSRECON_CONFIG, else the first config
+// file found in the search paths; "" means no file.
 func (f *Factory) configFile() string {
 	if f.flags != nil && f.flags.configFile != "" {
 		return f.flags.configFile
 	}
-	return f.Getenv("NSRECON_CONFIG")
+	if env := f.Getenv("NSRECON_CONFIG"); env != "" {
+		return env
+	}
+	return config.FindFile()
 }
 
 func (f *Factory) readConfig(load func(*viper.Viper, io.Reader) (*config.Config, error)) (*config.Config, error) {
@@ -63,8 +68,21 @@ func (f *Factory) readConfig(load func(*viper.Viper, io.Reader) (*config.Config,
 			}
 		}
 		r = fh
+		if log, err := f.Logger(); err == nil && !f.configLogged {
+			// Found by search, or named: either way say which one, so a
+			// stray ./nsrecon.yaml cannot steer a run unnoticed.
+			f.configLogged = true
+			log.Info("config file", "path", absPath(path))
+		}
 	}
 	return load(f.viper(), r)
+}
+
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
 }
 
 // ledgerPath is ledger.path, else the default in the user config

@@ -36,7 +36,13 @@ type Factory struct {
 	// IsTerminal reports whether w is an interactive terminal (progress,
 	// table output).
 	IsTerminal func(w io.Writer) bool
-	Version    string
+	// TermWidth is the width in columns of the terminal w is (0: unknown),
+	// so the status line never wraps.
+	TermWidth func(w io.Writer) int
+	// ProgressEvery is how often a push off a terminal logs its progress
+	// (0: DefaultProgressEvery).
+	ProgressEvery time.Duration
+	Version       string
 
 	// Config is the validated config: file, NSRECON_* env and flags,
 	// with the business rules (mappings, credentials) checked.
@@ -70,6 +76,8 @@ type Factory struct {
 	validated *config.Config
 	closers   *[]func()
 	started   bool // a command's run began: cobra's own checks passed
+	// configLogged: the config file's path was logged (once per run).
+	configLogged bool
 }
 
 // globalFlags are the root's persistent flags the constructors read.
@@ -109,7 +117,8 @@ func (f *Factory) defaults(ctx context.Context) {
 		f.closers = new([]func())
 	}
 	if f.status == nil && f.IsTerminal(f.Stderr) {
-		f.status = &statusWriter{w: f.Stderr}
+		stderr := f.Stderr
+		f.status = &statusWriter{w: stderr, width: func() int { return f.TermWidth(stderr) }}
 	}
 	f.defaultConstructors()
 }
@@ -135,6 +144,9 @@ func (f *Factory) defaultIO() {
 	}
 	if f.IsTerminal == nil {
 		f.IsTerminal = func(io.Writer) bool { return false }
+	}
+	if f.TermWidth == nil {
+		f.TermWidth = func(io.Writer) int { return 0 }
 	}
 	if f.Version == "" {
 		f.Version = "dev"
@@ -179,9 +191,10 @@ func (f *Factory) derive(with func(*Factory)) *Factory {
 	}
 	d := &Factory{
 		Stdin: f.Stdin, Stdout: f.Stdout, Stderr: f.Stderr, Getenv: f.Getenv, Now: f.Now,
-		HTTPClient: f.HTTPClient, IsTerminal: f.IsTerminal, Version: f.Version,
-		Logger: f.Logger,
-		flags:  f.flags, v: f.v, status: f.status, closers: f.closers,
+		HTTPClient: f.HTTPClient, IsTerminal: f.IsTerminal, TermWidth: f.TermWidth, ProgressEvery: f.ProgressEvery,
+		Version: f.Version,
+		Logger:  f.Logger,
+		flags:   f.flags, v: f.v, status: f.status, closers: f.closers,
 	}
 	with(d)
 	d.defaults(f.ctx)

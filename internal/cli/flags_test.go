@@ -87,6 +87,9 @@ func TestReconcileFlags(t *testing.T) {
 		{name: "window", args: cmd("--from", "2026-07-01", "--to", "2026-07-31"), want: ReconcileOptions{From: "2026-07-01", To: "2026-07-31", Format: "table"}},
 		{name: "payouts", args: cmd("--payout", "po_1", "--payout", "po_2,po_3"), want: ReconcileOptions{Payouts: []string{"po_1", "po_2", "po_3"}, Format: "table"}},
 		{name: "in transit", args: cmd("--dry-run", "--include-in-transit"), want: ReconcileOptions{DryRun: true, IncludeInTransit: true, Format: "table"}},
+		{name: "cron", args: cmd("-q", "--wait-lock", "30m"), want: ReconcileOptions{Quiet: true, WaitLock: 30 * time.Minute, Format: "table"}},
+		{name: "quiet long", args: cmd("--quiet"), want: ReconcileOptions{Quiet: true, Format: "table"}},
+		{name: "bad wait", args: cmd("--wait-lock", "30"), flagErr: true},
 		{name: "sandbox", args: cmd("--sandbox"), want: ReconcileOptions{Sandbox: true, Format: "table"}},
 		{name: "global ledger", args: cmd("--ledger", "l.db", "--log-level", "debug"), want: ReconcileOptions{LedgerFlag: true, Format: "table"}},
 		{name: "misspelt flag", args: cmd("--frm", "2026-07-01"), flagErr: true},
@@ -165,8 +168,14 @@ func TestConfigFlags(t *testing.T) {
 		{name: "plain", args: []string{"config", "show"}, want: ConfigShowOptions{}},
 		{name: "unknown flag", args: []string{"config", "show", "--redact=false"}, flagErr: true},
 	})
+	testFlags(t, NewCmdConfigInit, func(o *ConfigInitOptions) **Factory { return &o.Factory }, []flagCase[ConfigInitOptions]{
+		{name: "default path", args: []string{"config", "init"}, want: ConfigInitOptions{}},
+		{name: "file, force", args: []string{"config", "init", "x.yaml", "--force"}, want: ConfigInitOptions{Path: "x.yaml", Force: true}},
+		{name: "two files", args: []string{"config", "init", "a", "b"}, flagErr: true},
+	})
 	testFlags(t, NewCmdVersion, func(o *VersionOptions) **Factory { return &o.Factory }, []flagCase[VersionOptions]{
-		{name: "plain", args: []string{"version"}, want: VersionOptions{}},
+		{name: "plain", args: []string{"version"}, want: VersionOptions{Format: "text"}},
+		{name: "json", args: []string{"version", "--format", "json"}, want: VersionOptions{Format: "json"}},
 		{name: "argument", args: []string{"version", "2"}, flagErr: true},
 	})
 }

@@ -118,16 +118,9 @@ func invoicesSyncOutcome(results []invoicesync.Result) error {
 
 func writeInvoiceReport(w io.Writer, results []invoicesync.Result, format string) error {
 	if format == "json" {
-		totals := map[outcome.Status]int{outcome.Synced: 0, outcome.Held: 0, outcome.Failed: 0}
-		for _, r := range results {
-			totals[r.Status]++
-		}
-		if results == nil {
-			results = []invoicesync.Result{}
-		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"invoices": results, "totals": totals})
+		return enc.Encode(newInvoicesDoc(results))
 	}
 	t := report.NewTable(w)
 	t.Header("Invoice", "Number", "Customer", "Status", "Internal ID", "Pushed", "Skipped")

@@ -47,7 +47,7 @@ func ledgerRunsRun(cmd *cobra.Command, opts *LedgerRunsOptions) error {
 		return err
 	}
 	if opts.Format == "json" {
-		return writeJSON(f, rows)
+		return writeJSON(f, newRunsDoc(rows))
 	}
 	t := report.NewTable(f.Stdout)
 	t.Header("Run", "Started", "Ended", "Window", "Dry", "Payouts", "Reconciled", "Held", "Failed", "Records", "Outcome")

@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/report"
 )
 
@@ -53,16 +51,15 @@ func ledgerShowRun(cmd *cobra.Command, opts *LedgerShowOptions) error {
 	if !ok && len(recs) == 0 {
 		return usageErr(fmt.Errorf("payout %s is not in the ledger %s", id, l.Path()), "nsrecon ledger runs, or reconcile it first")
 	}
+	problems := problemsOf(ps.Problems)
 	if opts.Format == "json" {
-		return writeJSON(f, map[string]any{"payout": ps, "records": recs})
+		return writeJSON(f, newPayoutDoc(id, ps, problems, recs))
 	}
 	fmt.Fprintf(f.Stdout, "Payout %s: %s", id, firstNonEmpty(string(ps.Status), "unknown"))
 	if ps.DepositID != "" {
 		fmt.Fprintf(f.Stdout, ", deposit %s", ps.DepositID)
 	}
 	fmt.Fprintln(f.Stdout)
-	var problems []outcome.Problem
-	_ = json.Unmarshal(ps.Problems, &problems) // best effort: older rows may differ
 	for _, p := range problems {
 		fmt.Fprintf(f.Stdout, "  %s %s: %s\n", p.Code, p.Object, p.Message)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,6 +31,12 @@ type ReconcileOptions struct {
 	Format           string
 	IncludeInTransit bool
 	LedgerFlag       bool // --ledger given
+	// Quiet prints the report only when a payout needs attention (cron
+	// mails only then).
+	Quiet bool
+	// WaitLock is how long to wait for another run's ledger lock before
+	// giving up with exit 11 (0: give up at once).
+	WaitLock time.Duration
 }
 
 // NewCmdReconcile is nsrecon reconcile; runF, when set, runs instead of
@@ -78,27 +85,31 @@ on a first run). Payouts held or failed by an earlier run are retried.
 	fl.StringSliceVar(&opts.Payouts, "payout", nil, "reconcile this payout ID (repeatable); overrides the window")
 	fl.StringVar(&opts.Format, "format", "table", "report format on stdout: table, json or markdown")
 	fl.BoolVar(&opts.IncludeInTransit, "include-in-transit", false, "with --dry-run: also validate payouts not yet paid (never synced)")
+	fl.BoolVarP(&opts.Quiet, "quiet", "q", false, "print the report only when a payout needs attention (held or failed): for cron")
+	fl.DurationVar(&opts.WaitLock, "wait-lock", 0, "wait up to this long (e.g. 30m) for another run's ledger lock instead of exiting 11 at once")
 	return cmd
 }
 
-func reconcileRun(ctx context.Context, opts *ReconcileOptions) error {
+// reconcileOnce is one run: it writes the report and returns it (nil
+// when the run stopped before it had one) with the run's error.
+func reconcileOnce(ctx context.Context, opts *ReconcileOptions) (*report.Report, error) {
 	from, to, err := opts.window()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	f := opts.Factory
 	cfg, err := opts.config()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if f.DefaultWindow != nil && opts.From == "" && len(opts.Payouts) == 0 {
 		if from, to, err = f.DefaultWindow(); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	run, err := opts.wire(ctx, cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer run.done()
 	rep, runErr := run.Run(ctx, reconcile.Options{
@@ -111,18 +122,25 @@ func reconcileRun(ctx context.Context, opts *ReconcileOptions) error {
 	if run.netsuite != nil {
 		rep.Run.NetSuiteRequests = int(run.netsuite.Stats().Requests)
 	}
-	if len(rep.Payouts) > 0 || runErr == nil {
+	interrupted := ctx.Err() != nil
+	rep.Run.Interrupted = interrupted
+	rep.Compute()
+	run.done() // clear the progress line before the report
+	if (len(rep.Payouts) > 0 || runErr == nil) && (!opts.Quiet || report.ExitCode(rep) != outcome.ExitOK) {
 		if err := report.Write(f.Stdout, rep, opts.Format); err != nil {
-			return err
+			return rep, err
 		}
 	}
-	if runErr != nil {
-		return classifyRunErr(runErr)
+	switch {
+	case interrupted:
+		return rep, interruptedErr(rep, ctx.Err())
+	case runErr != nil:
+		return rep, classifyRunErr(runErr)
 	}
 	if code := report.ExitCode(rep); code != outcome.ExitOK {
-		return &exitError{code: code, err: fmt.Errorf("%d payout(s) not ready", rep.Totals.Held+rep.Totals.Failed)}
+		return rep, &exitError{code: code, err: fmt.Errorf("%d payout(s) not ready", rep.Totals.Held+rep.Totals.Failed)}
 	}
-	return nil
+	return rep, nil
 }
 
 // window checks the flags and returns the arrival window they give.
@@ -232,7 +250,7 @@ func (opts *ReconcileOptions) wirePush(ctx context.Context, cfg *config.Config, 
 		return err
 	}
 	run.Ledger = led
-	unlock, err := led.Lock(ctx, "nsrecon reconcile")
+	unlock, err := waitLock(ctx, led, opts.WaitLock, run.Log)
 	if err != nil {
 		return err
 	}
@@ -240,13 +258,14 @@ func (opts *ReconcileOptions) wirePush(ctx context.Context, cfg *config.Config, 
 		unlock()
 		return err
 	}
-	prog := newProgress(f)
+	prog := newProgress(f, run.Log)
 	run.Push = push.New(run.netsuite, led, push.Options{
 		Concurrency: cfg.NetSuite.Concurrency, Logger: run.Log, Progress: prog.push,
 	})
 	run.Progress = prog.payout
 	run.Customers, run.Records = run.netsuite, run.netsuite
-	run.done = func() { prog.done(); unlock() }
+	var once sync.Once
+	run.done = func() { once.Do(func() { prog.done(); unlock() }) }
 	return nil
 }
 

@@ -30,6 +30,7 @@ func TestMain(m *testing.M) {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			code := Main(ctx, os.Args[1:], &Factory{
 				Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: "test",
+				ProgressEvery: progressEvery(),
 			})
 			stop()
 			os.Exit(code)
@@ -44,8 +45,11 @@ func TestScripts(t *testing.T) {
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"fakes":   cmdFakes,
-			"nscheck": cmdNSCheck,
+			"fakes":      cmdFakes,
+			"nscheck":    cmdNSCheck,
+			"pingserver": cmdPingServer,
+			"pings":      cmdPings,
+			"jsondoc":    cmdJSONDoc,
 			"waitfile": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {
 					ts.Fatalf("usage: waitfile FILE")
@@ -71,9 +75,21 @@ func TestScripts(t *testing.T) {
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("HOME", e.WorkDir)
 			e.Setenv("XDG_CONFIG_HOME", filepath.Join(e.WorkDir, ".config"))
+			jsonMD, err := filepath.Abs("JSON.md")
+			if err != nil {
+				return err
+			}
+			e.Setenv("JSON_MD", jsonMD)
 			return nil
 		},
 	})
+}
+
+// progressEvery is TEST_PROGRESS_EVERY: scripts shorten the interval of
+// the off-terminal progress log.
+func progressEvery() time.Duration {
+	d, _ := time.ParseDuration(os.Getenv("TEST_PROGRESS_EVERY"))
+	return d
 }
 
 var (

@@ -9,13 +9,14 @@ import (
 // VersionOptions is nsrecon version's command line.
 type VersionOptions struct {
 	Factory *Factory
+	Format  string
 }
 
 // NewCmdVersion is nsrecon version; runF, when set, runs instead of
 // printing the version.
 func NewCmdVersion(f *Factory, runF func(*VersionOptions) error) *cobra.Command {
 	opts := &VersionOptions{Factory: f}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
 		Args:  noArgs,
@@ -23,8 +24,16 @@ func NewCmdVersion(f *Factory, runF func(*VersionOptions) error) *cobra.Command 
 			if runF != nil {
 				return runF(opts)
 			}
-			fmt.Fprintf(f.Stdout, "nsrecon %s\n", f.Version)
-			return nil
+			switch opts.Format {
+			case "json":
+				return writeJSON(f, newVersionDoc(f.Version))
+			case "text":
+				fmt.Fprintf(f.Stdout, "nsrecon %s\n", f.Version)
+				return nil
+			}
+			return usageErr(fmt.Errorf("--format %q: want text or json", opts.Format), "")
 		},
 	}
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "output format: text or json")
+	return cmd
 }

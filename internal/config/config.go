@@ -26,6 +26,7 @@ type Config struct {
 	Currencies map[string]string `mapstructure:"currencies"`
 	Rules      RulesConfig       `mapstructure:"rules"`
 	Webhook    WebhookConfig     `mapstructure:"webhook"`
+	Notify     NotifyConfig      `mapstructure:"notify"`
 }
 
 // StripeConfig is how nsrecon reaches Stripe.
@@ -261,5 +262,6 @@ func (c *Config) Redacted() map[string]any {
 			"addr":         c.Webhook.Addr,
 			"all_invoices": c.Webhook.AllInvoices,
 		},
+		"notify": map[string]any{"ping_url": sec(c.Notify.PingURL)},
 	}
 }

@@ -143,6 +143,8 @@ func Keys() []Key {
 		secret("webhook.secret", "Stripe webhook endpoint signing secret (whsec_…)"),
 		s("webhook.addr", DefaultWebhookAddr, "listen address of `nsrecon invoices listen`"),
 		{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
+
+		secret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings: <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"),
 	}
 	for i := range keys {
 		keys[i].Env = []string{EnvName(keys[i].Name)}

@@ -57,7 +57,7 @@ func parse(v *viper.Viper, file io.Reader) (*Config, []FieldError, error) {
 	register(v)
 	keys := Keys()
 
-	var problems []FieldError
+	problems := readSecretFiles(v, keys)
 	if file != nil {
 		data, err := io.ReadAll(file)
 		if err != nil {

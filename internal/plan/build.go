@@ -72,7 +72,7 @@ func (b *builder) build() {
 	po := b.snap.Payout
 	if !po.Automatic {
 		b.problem(outcome.CodeManualPayout, po.ID,
-			"reconcile this payout by hand in NetSuite; nsrecon only reconciles automatic payouts",
+			"enter its deposit by hand in NetSuite, then record that: nsrecon ledger resolve "+po.ID+" --note \"deposit entered by hand\"",
 			"payout %s is a manual payout: Stripe does not list which balance transactions it contains", po.ID)
 		return
 	}

@@ -18,12 +18,12 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	if len(r.Payouts) == 0 {
 		fmt.Fprint(ew, "No payouts in range.\n\n")
 	} else {
-		fmt.Fprint(ew, "| Payout | Arrival | Currency | Amount | Deposit | Status | Records |\n")
-		fmt.Fprint(ew, "|---|---|---|---:|---|---|---|\n")
+		fmt.Fprint(ew, "| Payout | Arrival | Currency | Amount | Deposit | NetSuite ID | Status | Records |\n")
+		fmt.Fprint(ew, "|---|---|---|---:|---:|---|---|---|\n")
 		for _, p := range r.Payouts {
-			fmt.Fprintf(ew, "| `%s` | %s | %s | %s | %s | %s | %s |\n",
+			fmt.Fprintf(ew, "| `%s` | %s | %s | %s | %s | %s | %s | %s |\n",
 				mdCode(p.ID), orDash(p.ArrivalDate), strings.ToUpper(mdEscape(p.Currency)),
-				amount(p.Amount, p.Currency), mdEscape(orDash(p.DepositID)), mdStatus(p.Status), mdEscape(records(p.Records)))
+				amount(p.Amount, p.Currency), depositAmount(p), mdEscape(orDash(p.DepositID)), mdStatus(p.Status), mdEscape(records(p.Records)))
 		}
 		fmt.Fprintln(ew)
 	}
@@ -32,7 +32,7 @@ func writeMarkdown(w io.Writer, r *Report) error {
 		fmt.Fprintf(ew, "#### %s\n\n", attentionHeading(len(att)))
 		for _, p := range att {
 			fmt.Fprintf(ew, "- **`%s`** (%s, arriving %s) %s\n",
-				mdCode(p.ID), withCurrency(p.Amount, p.Currency), orDash(p.ArrivalDate), mdEscape(statusNote(p.Status)))
+				mdCode(p.ID), withCurrency(p.Amount, p.Currency), orDash(p.ArrivalDate), mdEscape(statusNote(p.Status, r.Run.Interrupted)))
 			for _, pr := range p.Problems {
 				fmt.Fprintf(ew, "  - `%s`", mdCode(pr.Code))
 				if pr.Object != "" {

@@ -35,6 +35,9 @@ type RunInfo struct {
 	Version          string    `json:"version"`
 	StripeRequests   int       `json:"stripe_requests"`
 	NetSuiteRequests int       `json:"netsuite_requests"`
+	// Interrupted: the run was stopped (Ctrl-C, SIGTERM) before it
+	// finished; a failed payout was cut short, not refused by NetSuite.
+	Interrupted bool `json:"interrupted"`
 }
 
 // Payout is one payout's outcome. Amounts are minor units of Currency.

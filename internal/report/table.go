@@ -35,7 +35,7 @@ func writeTable(w io.Writer, r *Report) error {
 		for _, p := range att {
 			fmt.Fprintln(ew)
 			fmt.Fprintf(ew, "%s  %s, arriving %s\n", p.ID, withCurrency(p.Amount, p.Currency), orDash(p.ArrivalDate))
-			fmt.Fprintf(ew, "  %s\n", statusNote(p.Status))
+			fmt.Fprintf(ew, "  %s\n", statusNote(p.Status, r.Run.Interrupted))
 			for i, pr := range p.Problems {
 				fmt.Fprintf(ew, "  %d. %s", i+1, pr.Code)
 				if pr.Object != "" {
@@ -80,19 +80,24 @@ func NewTable(w io.Writer, opts ...tablewriter.Option) *tablewriter.Table {
 
 func payoutTable(w io.Writer, payouts []Payout) error {
 	left, right := tw.AlignLeft, tw.AlignRight
-	align := []tw.Align{left, left, left, right, left, left, left}
+	align := []tw.Align{left, left, left, right, right, left, left, left}
 	// Amounts line up on the decimal point only when right-aligned.
 	t := NewTable(w,
 		tablewriter.WithRowAlignmentConfig(tw.CellAlignment{PerColumn: align}),
 		tablewriter.WithHeaderAlignmentConfig(tw.CellAlignment{PerColumn: align}),
 	)
-	t.Header("Payout", "Arrival", "Currency", "Amount", "Deposit", "Status", "Records")
+	// Deposit is the planned deposit's amount, beside the payout's: they
+	// differ exactly when a held payout's plan does not add up. The
+	// deposit's NetSuite internal ID has its own, named column (in capitals:
+	// the table would split "NetSuite" into NET SUITE).
+	t.Header("Payout", "Arrival", "Currency", "Amount", "Deposit", "NETSUITE ID", "Status", "Records")
 	for _, p := range payouts {
 		if err := t.Append([]string{
 			p.ID,
 			orDash(p.ArrivalDate),
 			strings.ToUpper(p.Currency),
 			amount(p.Amount, p.Currency),
+			depositAmount(p),
 			orDash(p.DepositID),
 			string(p.Status),
 			records(p.Records),

@@ -80,6 +80,15 @@ func records(counts map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
+// depositAmount is the planned deposit's total, or "-" when nothing was
+// planned (a manual payout, one an earlier run reconciled).
+func depositAmount(p Payout) string {
+	if p.DepositTotal == 0 && p.Transactions == 0 {
+		return "-"
+	}
+	return amount(p.DepositTotal, p.Currency)
+}
+
 // orDash keeps empty cells visible as empty rather than as a layout glitch.
 func orDash(s string) string {
 	if s == "" {
@@ -88,12 +97,15 @@ func orDash(s string) string {
 	return s
 }
 
-// statusNote says, for a person, what a status means for them.
-func statusNote(status outcome.Status) string {
-	switch status {
-	case outcome.Held:
+// statusNote says, for a person, what a status means for them. In an
+// interrupted run a failed payout was cut short, not refused.
+func statusNote(status outcome.Status, interrupted bool) string {
+	switch {
+	case status == outcome.Held:
 		return "held: nothing was pushed; fix the problems below and run again"
-	case outcome.Failed:
+	case status == outcome.Failed && interrupted:
+		return "interrupted: what was pushed is kept; run again to finish"
+	case status == outcome.Failed:
 		return "failed: NetSuite rejected a record; the next run retries it"
 	}
 	return string(status)
