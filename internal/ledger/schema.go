@@ -84,6 +84,14 @@ CREATE TABLE events (
 CREATE INDEX events_due ON events (status, next_attempt_at);
 CREATE INDEX events_object ON events (object_id, status);
 `,
+	// 3: facts about the ledger as a whole: which accounts it belongs to and
+	// through which arrival day every payout has been listed (see meta.go).
+	`
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+`,
 }
 
 // SchemaVersion is the schema version this build writes.

@@ -202,7 +202,7 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		return report.Payout{}, err
 	}
 	if failed != nil {
-		return *failed, nil
+		return *failed, r.recordUnread(ctx, opts, po, failed.Problems)
 	}
 	notes, err := r.lookUp(ctx, opts, snap, known)
 	if err != nil {
@@ -281,10 +281,7 @@ func (r *Runner) snapshot(ctx context.Context, po payout.Payout, log *slog.Logge
 	log.Warn("reading payout from Stripe failed", "err", err)
 	entry := report.FromPlan(&plan.Plan{Payout: po}, 0)
 	entry.Status = outcome.Failed
-	entry.Problems = append(entry.Problems, outcome.Problem{
-		Code: "STRIPE_ERROR", Object: po.ID, Message: err.Error(),
-		Fix: "re-run later; if it persists, check the payout in the Stripe Dashboard",
-	})
+	entry.Problems = append(entry.Problems, stripeProblem(po.ID, err))
 	return nil, &entry, nil
 }
 
