@@ -94,7 +94,7 @@ func (f *Factory) invoiceDeps(ctx context.Context) (*invoiceDeps, error) {
 	if err := errors.Join(cfg.ValidateStripe(), cfg.ValidateForPush()); err != nil {
 		return nil, err
 	}
-	rc := payout.ReaderConfig{APIKey: cfg.Stripe.APIKey.Reveal(), APIBase: cfg.Stripe.APIBase, HTTPClient: f.HTTPClient, Logger: f.log}
+	rc := payout.ReaderConfig{APIKey: cfg.Stripe.APIKey.Reveal(), APIBase: cfg.Stripe.APIBase, HTTPClient: f.HTTPClient, Logger: f.log, Timeout: cfg.Stripe.Timeout}
 	if _, err := payout.NewReader(rc); err != nil {
 		return nil, usageErr(err, "check stripe.api_base")
 	}

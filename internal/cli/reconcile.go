@@ -146,7 +146,7 @@ func reconcileRun(ctx context.Context, f *Factory, opts *reconcileOptions) error
 	retries := int64(cfg.Stripe.MaxRetries)
 	reader, err := payout.NewReader(payout.ReaderConfig{
 		APIKey: cfg.Stripe.APIKey.Reveal(), APIBase: cfg.Stripe.APIBase,
-		HTTPClient: f.HTTPClient, Logger: f.log, NetworkRetries: &retries,
+		HTTPClient: f.HTTPClient, Logger: f.log, NetworkRetries: &retries, Timeout: cfg.Stripe.Timeout,
 	})
 	if err != nil {
 		return usageErr(err, "check stripe.api_base")
