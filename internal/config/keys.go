@@ -55,8 +55,8 @@ const (
 	// MinTimeout is the shortest request timeout accepted: NetSuite takes
 	// seconds for an ordinary write, and a shorter bound would fail every
 	// request (then retry each one) rather than catch a hung one.
-	MinTimeout = 5 * time.Second
-	DefaultWebhookAddr        = "127.0.0.1:8080" // loopback: exposing the listener is a deliberate choice
+	MinTimeout         = 5 * time.Second
+	DefaultWebhookAddr = "127.0.0.1:8080" // loopback: exposing the listener is a deliberate choice
 )
 
 // Enumerations.
