@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,8 +73,9 @@ func TestOpenCreatesPrivateFileAndMigrates(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.Close()
-	if _, err := Open(ctx, path); err == nil {
-		t.Fatal("opened a ledger with a newer schema")
+	var newer *NewerSchemaError
+	if _, err := Open(ctx, path); !errors.As(err, &newer) || newer.Version != SchemaVersion()+1 || !strings.Contains(err.Error(), "not damaged") {
+		t.Fatalf("opening a ledger with a newer schema: %v", err)
 	}
 }
 

@@ -94,6 +94,17 @@ CREATE TABLE meta (
 `,
 }
 
+// NewerSchemaError says a newer nsrecon wrote the ledger: it is not
+// damaged, this build is too old to read it.
+type NewerSchemaError struct {
+	Path           string
+	Version, Known int
+}
+
+func (e *NewerSchemaError) Error() string {
+	return fmt.Sprintf("ledger: %s has schema version %d, newer than this nsrecon knows (%d); it is not damaged: upgrade nsrecon", e.Path, e.Version, e.Known)
+}
+
 // SchemaVersion is the schema version this build writes.
 func SchemaVersion() int { return len(migrations) }
 
@@ -125,7 +136,7 @@ func (l *Ledger) migrateOne(ctx context.Context) (done bool, err error) {
 		}
 		switch {
 		case v > len(migrations):
-			return fmt.Errorf("ledger: %s has schema version %d, newer than this nsrecon knows (%d): upgrade nsrecon", l.path, v, len(migrations))
+			return &NewerSchemaError{Path: l.path, Version: v, Known: len(migrations)}
 		case v == len(migrations):
 			done = true
 			return nil
