@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
 	"github.com/nsrecon/nsrecon/internal/config"
@@ -48,6 +49,7 @@ type Factory struct {
 	log        *slog.Logger
 	configFile func() string
 	status     *statusWriter // stderr with a status line, on a terminal only
+	ledgerFlag *pflag.Flag   // --ledger, whose relative path is not the config file's
 }
 
 // exitError carries an exit code and an optional hint ("Try: …").
@@ -175,6 +177,7 @@ Try it with no accounts:  nsrecon reconcile --sandbox
 	pf.StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	pf.StringVar(&logFormat, "log-format", "text", "log format on stderr: text or json")
 	pf.String("ledger", "", "path of the SQLite ledger (config ledger.path)")
+	f.ledgerFlag = pf.Lookup("ledger")
 	_ = f.v.BindPFlag("ledger.path", pf.Lookup("ledger"))
 	f.configFile = func() string {
 		if cfgFile != "" {
@@ -239,7 +242,11 @@ func (f *Factory) readConfig(load func(*viper.Viper, io.Reader) (*config.Config,
 		}
 		r = fh
 	}
-	return load(f.v, r)
+	cfg, err := load(f.v, r)
+	if err == nil {
+		f.resolveLedgerPath(cfg, f.configFile(), f.ledgerFlag != nil && f.ledgerFlag.Changed)
+	}
+	return cfg, err
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -159,6 +159,9 @@ func reconcileRun(ctx context.Context, f *Factory, opts *reconcileOptions) error
 	}
 	defer closeLedger()
 	runner.Ledger = led
+	if err := bindLedger(ctx, led, reader, cfg, opts.DryRun); err != nil {
+		return err
+	}
 
 	var ns *netsuite.Client
 	if !opts.DryRun {
@@ -229,8 +232,7 @@ func openLedger(ctx context.Context, path string, dryRun bool) (*ledger.Ledger, 
 	}
 	l, err := ledger.Open(ctx, path)
 	if err != nil {
-		return nil, nil, &exitError{outcome.ExitError, fmt.Errorf("ledger %s: %w", path, err),
-			"if the file is damaged, move it aside and run again: a new ledger adopts what NetSuite already has by external ID"}
+		return nil, nil, ledgerOpenErr(path, err)
 	}
 	return l, func() { l.Close() }, nil
 }

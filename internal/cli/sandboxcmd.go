@@ -54,7 +54,7 @@ below add latency and faults.`,
 				return err
 			}
 			defer env.Close()
-			yaml := env.ConfigYAML()
+			yaml := env.ConfigYAML() + sandboxLedgerYAML(env.NetSuiteURL)
 			if opts.WriteConfig != "" {
 				if err := os.WriteFile(opts.WriteConfig, []byte(yaml), 0o600); err != nil {
 					return err
