@@ -152,6 +152,14 @@ func isMissing(err error) bool {
 	return status == http.StatusNotFound && code == stripe.ErrorCodeResourceMissing
 }
 
+// IsInvalid reports whether Stripe refused the request itself (400, or
+// 404: an ID that does not exist or cannot), which sending it again
+// cannot fix.
+func IsInvalid(err error) bool {
+	status, _ := stripeStatus(err)
+	return status == http.StatusBadRequest || status == http.StatusNotFound
+}
+
 // IsAuth reports whether err is Stripe rejecting the API key.
 func IsAuth(err error) bool {
 	status, _ := stripeStatus(err)
