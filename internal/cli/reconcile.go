@@ -271,6 +271,8 @@ func classifyRunErr(err error) error {
 		return &exitError{outcome.ExitAuth, err, "check netsuite.auth.* (token-based auth: consumer key/secret, token ID/secret)"}
 	case payout.IsAuth(err):
 		return &exitError{outcome.ExitAuth, err, "check stripe.api_key (or STRIPE_API_KEY)"}
+	case errors.Is(err, reconcile.ErrNetSuiteThrottled):
+		return &exitError{outcome.ExitError, err, "lower netsuite.concurrency (the limit is shared with other integrations) or run later; nothing is lost"}
 	case errors.Is(err, reconcile.ErrNetSuiteUnreachable):
 		return &exitError{outcome.ExitError, err, "check netsuite.base_url and the network; nothing is lost, run again when NetSuite answers"}
 	}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/ledger"
@@ -239,6 +240,14 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	entry.DepositID = res.DepositID
 	entry.Pushed = res.Pushed
 	for _, e := range res.Errors {
+		if e.Status == http.StatusTooManyRequests {
+			// Throttled, not refused: the record is fine and the network too.
+			entry.Problems = append(entry.Problems, throttledProblem(e))
+			if err == nil {
+				err = fmt.Errorf("%w: %s %s: %s", ErrNetSuiteThrottled, e.Type, e.ExternalID, e.Detail)
+			}
+			continue
+		}
 		msg := fmt.Sprintf("%s %s: %s", e.Type, e.ExternalID, e.Detail)
 		if e.Status != 0 {
 			msg = fmt.Sprintf("NetSuite answered %d for %s %s: %s", e.Status, e.Type, e.ExternalID, e.Detail)
@@ -319,6 +328,8 @@ func (r *Runner) preflight(ctx context.Context) error {
 		return nil
 	case errors.As(err, &nerr) && (nerr.Status == 401 || nerr.Status == 403):
 		return fmt.Errorf("%w: %s", ErrNetSuiteAuth, nerr.Detail)
+	case errors.As(err, &nerr) && nerr.Status == http.StatusTooManyRequests:
+		return fmt.Errorf("%w: %s", ErrNetSuiteThrottled, nerr.Detail)
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case netsuite.IsRetryable(err):

@@ -27,6 +27,7 @@ type faults struct {
 	base       http.RoundTripper
 	failStripe atomic.Bool // balance transaction reads answer 500
 	failNS     atomic.Bool // NetSuite writes answer 503
+	throttleNS atomic.Bool // NetSuite writes answer 429
 	killAfter  atomic.Int64
 	sent       atomic.Int64
 	kill       context.CancelFunc
@@ -39,10 +40,19 @@ func (f *faults) RoundTrip(req *http.Request) (*http.Response, error) {
 	switch {
 	case f.failStripe.Load() && strings.HasPrefix(req.URL.Path, "/v1/balance_transactions"):
 		return fakeResponse(req, 500, `{"error":{"type":"api_error","message":"injected"}}`), nil
+	case f.throttleNS.Load() && req.Method != http.MethodGet && strings.Contains(req.URL.Path, "/record/"):
+		return fakeResponse(req, 429, `{"title":"Too Many Requests","status":429,"o:errorDetails":[{"detail":"Concurrent request limit exceeded.","o:errorCode":"CONCURRENCY_LIMIT_EXCEEDED"}]}`), nil
 	case f.failNS.Load() && req.Method != http.MethodGet && strings.Contains(req.URL.Path, "/record/"):
 		return fakeResponse(req, 503, `{"title":"Service Unavailable","status":503}`), nil
 	}
 	return f.base.RoundTrip(req)
+}
+
+func newFaultClient(f *faults) *http.Client {
+	if f.base == nil {
+		f.base = http.DefaultTransport
+	}
+	return &http.Client{Transport: f}
 }
 
 func fakeResponse(req *http.Request, status int, body string) *http.Response {
@@ -105,11 +115,11 @@ func (w *world) runStep(path string, now time.Time, kind stepKind, rng *rand.Ran
 func (w *world) runOnce(path string, now time.Time, opts Options, setup func(*faults)) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	f := &faults{base: http.DefaultTransport, kill: cancel}
+	f := &faults{kill: cancel}
 	if setup != nil {
 		setup(f)
 	}
-	hc := &http.Client{Transport: f}
+	hc := newFaultClient(f)
 	l, err := ledger.Open(context.Background(), path)
 	if err != nil {
 		return err
