@@ -16,7 +16,6 @@ import (
 	"github.com/nsrecon/nsrecon/internal/invoicesync"
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
-	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 )
 
@@ -75,7 +74,11 @@ func (f *Factory) readConfig(load func(*viper.Viper, io.Reader) (*config.Config,
 			log.Info("config file", "path", absPath(path))
 		}
 	}
-	return load(f.viper(), r)
+	cfg, err := load(f.viper(), r)
+	if err == nil {
+		f.resolveLedgerPath(cfg, f.configFile(), f.ledgerFlagChanged())
+	}
+	return cfg, err
 }
 
 func absPath(p string) string {
@@ -124,8 +127,7 @@ func (f *Factory) newExistingLedger() (*ledger.Ledger, error) {
 func (f *Factory) openLedger(path string) (*ledger.Ledger, error) {
 	l, err := ledger.Open(f.ctx, path)
 	if err != nil {
-		return nil, &exitError{outcome.ExitError, fmt.Errorf("ledger %s: %w", path, err),
-			"if the file is damaged, move it aside and run again: a new ledger adopts what NetSuite already has by external ID"}
+		return nil, ledgerOpenErr(path, err)
 	}
 	f.onClose(func() { l.Close() })
 	return l, nil
@@ -139,7 +141,7 @@ func (f *Factory) stripeReaderConfig(cfg *config.Config) (payout.ReaderConfig, e
 	}
 	return payout.ReaderConfig{
 		APIKey: cfg.Stripe.APIKey.Reveal(), APIBase: cfg.Stripe.APIBase,
-		HTTPClient: f.HTTPClient, Logger: log,
+		HTTPClient: f.HTTPClient, Logger: log, Timeout: cfg.Stripe.Timeout,
 	}, nil
 }
 

@@ -94,6 +94,9 @@ func classifyRunErr(err error) error {
 	if hint, ok := authHint(err); ok {
 		return &exitError{outcome.ExitAuth, err, hint}
 	}
+	if errors.Is(err, reconcile.ErrNetSuiteThrottled) {
+		return &exitError{outcome.ExitError, err, "lower netsuite.concurrency (the limit is shared with other integrations) or run later; nothing is lost"}
+	}
 	if errors.Is(err, reconcile.ErrNetSuiteUnreachable) {
 		return &exitError{outcome.ExitError, err, "check netsuite.base_url and the network; nothing is lost, run again when NetSuite answers"}
 	}

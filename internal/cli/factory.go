@@ -83,6 +83,7 @@ type Factory struct {
 // globalFlags are the root's persistent flags the constructors read.
 type globalFlags struct {
 	configFile, logLevel, logFormat string
+	ledger                          *pflag.Flag // --ledger
 }
 
 // addGlobalFlags defines the root's persistent flags on pf.
@@ -94,7 +95,14 @@ func (f *Factory) addGlobalFlags(pf *pflag.FlagSet) {
 	pf.StringVar(&f.flags.logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	pf.StringVar(&f.flags.logFormat, "log-format", "text", "log format on stderr: text or json")
 	pf.String("ledger", "", "path of the SQLite ledger (config ledger.path)")
-	_ = f.viper().BindPFlag("ledger.path", pf.Lookup("ledger"))
+	f.flags.ledger = pf.Lookup("ledger")
+	_ = f.viper().BindPFlag("ledger.path", f.flags.ledger)
+}
+
+// ledgerFlagChanged reports whether --ledger was given: its relative path
+// is the working directory's, not the config file's.
+func (f *Factory) ledgerFlagChanged() bool {
+	return f.flags != nil && f.flags.ledger != nil && f.flags.ledger.Changed
 }
 
 // viper is the config's key registry, to which flags that set config keys

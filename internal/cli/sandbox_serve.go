@@ -100,7 +100,7 @@ func sandboxServeRun(ctx context.Context, opts *SandboxServeOptions) error {
 		return err
 	}
 	defer env.Close()
-	yaml := env.ConfigYAML()
+	yaml := env.ConfigYAML() + sandboxLedgerYAML(env.NetSuiteURL)
 	if opts.WriteConfig != "" {
 		if err := os.WriteFile(opts.WriteConfig, []byte(yaml), 0o600); err != nil {
 			return err

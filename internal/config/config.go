@@ -34,6 +34,8 @@ type StripeConfig struct {
 	APIKey     Secret `mapstructure:"api_key"`
 	APIBase    string `mapstructure:"api_base"`
 	MaxRetries int    `mapstructure:"max_retries"`
+	// Timeout bounds one Stripe request (each attempt).
+	Timeout time.Duration `mapstructure:"timeout"`
 }
 
 // NetSuiteConfig is how nsrecon reaches NetSuite.
@@ -202,6 +204,7 @@ func (c *Config) Redacted() map[string]any {
 			"api_key":     sec(c.Stripe.APIKey),
 			"api_base":    c.Stripe.APIBase,
 			"max_retries": c.Stripe.MaxRetries,
+			"timeout":     c.Stripe.Timeout.String(),
 		},
 		"netsuite": map[string]any{
 			"account_id":    c.NetSuite.AccountID,

@@ -52,7 +52,12 @@ const (
 	DefaultStripeMaxRetries   = 2
 	DefaultNetSuiteConcurrent = 5 // NetSuite's Standard tier allows 5 concurrent requests per account
 	DefaultNetSuiteTimeout    = 60 * time.Second
-	DefaultWebhookAddr        = "127.0.0.1:8080" // loopback: exposing the listener is a deliberate choice
+	DefaultStripeTimeout      = 80 * time.Second // stripe-go's own default
+	// MinTimeout is the shortest request timeout accepted: NetSuite takes
+	// seconds for an ordinary write, and a shorter bound would fail every
+	// request (then retry each one) rather than catch a hung one.
+	MinTimeout         = 5 * time.Second
+	DefaultWebhookAddr = "127.0.0.1:8080" // loopback: exposing the listener is a deliberate choice
 )
 
 // Enumerations.
@@ -91,11 +96,12 @@ func Keys() []Key {
 		secret("stripe.api_key", "Stripe secret or restricted key (sk_… / rk_…); read access to payouts, balance transactions, charges, refunds, disputes, invoices, customers"),
 		s("stripe.api_base", DefaultStripeAPIBase, "Stripe API base URL (point at a fake or stripe-mock in tests)"),
 		{Name: "stripe.max_retries", Default: DefaultStripeMaxRetries, Doc: "network retries stripe-go makes per request (0–10)"},
+		{Name: "stripe.timeout", Default: DefaultStripeTimeout, Doc: "timeout of one Stripe request (Go duration, at least 5s)"},
 
 		s("netsuite.account_id", "", "NetSuite account ID as shown in Setup > Company > Company Information, e.g. 123456 or 123456_SB1"),
 		s("netsuite.base_url", "", "SuiteTalk REST base URL; empty = https://<account id, lower-case, _ → ->.suitetalk.api.netsuite.com"),
 		{Name: "netsuite.concurrency", Default: DefaultNetSuiteConcurrent, Doc: "most NetSuite requests in flight (1–100); NetSuite's limit is per account and shared with every other integration"},
-		{Name: "netsuite.timeout", Default: DefaultNetSuiteTimeout, Doc: "timeout of one NetSuite request (Go duration, e.g. 60s, 2m)"},
+		{Name: "netsuite.timeout", Default: DefaultNetSuiteTimeout, Doc: "timeout of one NetSuite request (Go duration, e.g. 60s, 2m; at least 5s)"},
 		{Name: "netsuite.base_currency", Default: "", Doc: "the subsidiary's base currency (e.g. usd); when set, a foreign-currency charge in a payout of another currency is held, since Stripe's rate is not NetSuite's"},
 		s("netsuite.auth.method", AuthTBA, "tba (token-based, OAuth 1.0a) or m2m (OAuth 2.0 client credentials with a certificate)"),
 		secret("netsuite.auth.consumer_key", "TBA: integration record's consumer key"),

@@ -73,8 +73,11 @@ func (c *Config) Validate() error {
 	if bc := c.NetSuite.BaseCurrency; bc != "" && !isCurrency(bc) {
 		p.add("netsuite.base_currency", "must be a 3-letter currency code like usd (got %q)", bc)
 	}
-	if d := c.NetSuite.Timeout; d <= 0 {
-		p.add("netsuite.timeout", "must be positive, like \"60s\" (got %s)", d)
+	if d := c.NetSuite.Timeout; d < MinTimeout {
+		p.add("netsuite.timeout", "must be at least %s, like \"60s\" (got %s)", MinTimeout, d)
+	}
+	if d := c.Stripe.Timeout; d < MinTimeout {
+		p.add("stripe.timeout", "must be at least %s, like \"80s\" (got %s)", MinTimeout, d)
 	}
 	p.enum("netsuite.auth.method", c.NetSuite.Auth.Method, AuthTBA, AuthM2M)
 	p.enum("netsuite.auth.algorithm", c.NetSuite.Auth.Algorithm, AlgPS256, AlgES256)

@@ -85,9 +85,10 @@ func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
 			return res, ctx.Err()
 		}
 		res.Status = outcome.Failed
-		// A missing invoice stays missing; everything else (network,
-		// 5xx, rate limits, a revoked key being replaced) may pass.
-		res.Retry = !errors.Is(err, payout.ErrNotFound)
+		// A missing invoice stays missing, an invalid request stays
+		// invalid; everything else (network, 5xx, rate limits, a revoked
+		// key being replaced) may pass.
+		res.Retry = !errors.Is(err, payout.ErrNotFound) && !payout.IsInvalid(err)
 		fix := "check the invoice ID; retried while the error may pass"
 		if payout.IsAuth(err) {
 			fix, res.Auth = "check stripe.api_key (or STRIPE_API_KEY)", true
@@ -175,4 +176,3 @@ func (m emailMatch) CustomerByEmail(email string) (string, bool) {
 	}
 	return "", false
 }
-

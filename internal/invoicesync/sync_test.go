@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stripe/stripe-go/v76"
+
 	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
 )
@@ -27,6 +29,9 @@ func TestStripeFailureRetry(t *testing.T) {
 		{"not found", fmt.Errorf("reading: %w", payout.ErrNotFound), false},
 		{"network", errors.New("stripe: getting invoice in_1: connection refused"), true},
 		{"message only", errors.New("stripe: getting invoice in_1: no such invoice"), true},
+		{"invalid request", &payout.Error{What: "getting invoice in_1", Err: &stripe.Error{HTTPStatusCode: 400, Msg: "Invalid id"}}, false},
+		{"server error", &payout.Error{What: "getting invoice in_1", Err: &stripe.Error{HTTPStatusCode: 500, Msg: "oops"}}, true},
+		{"throttled", &payout.Error{What: "getting invoice in_1", Err: &stripe.Error{HTTPStatusCode: 429, Msg: "slow down"}}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &Syncer{Stripe: failingReader{tc.err}}

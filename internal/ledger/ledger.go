@@ -25,7 +25,8 @@ import (
 // Ledger is an open ledger file. It is safe for concurrent use.
 type Ledger struct {
 	db   *sql.DB
-	path string
+	path string // as given, for messages
+	real string // symlinks resolved: SQLite's -wal/-shm files and the lock live beside it
 	now  func() time.Time
 }
 
@@ -59,6 +60,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Ledger, error) {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}
 	f.Close()
+	real, err := identify(path)
+	if err != nil {
+		return nil, err
+	}
 
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
@@ -71,7 +76,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Ledger, error) {
 	// that upgrades from read to write can fail with SQLITE_BUSY at once,
 	// without busy_timeout ever applying.
 	q.Set("_txlock", "immediate")
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	dsn := "file:" + (&url.URL{Path: real}).EscapedPath() + "?" + q.Encode()
 
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -83,7 +88,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Ledger, error) {
 	db.SetMaxOpenConns(1)
 	db.SetConnMaxIdleTime(0)
 
-	l := &Ledger{db: db, path: path, now: time.Now}
+	l := &Ledger{db: db, path: path, real: real, now: time.Now}
 	for _, o := range opts {
 		o(l)
 	}

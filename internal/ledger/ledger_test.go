@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,8 +73,9 @@ func TestOpenCreatesPrivateFileAndMigrates(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.Close()
-	if _, err := Open(ctx, path); err == nil {
-		t.Fatal("opened a ledger with a newer schema")
+	var newer *NewerSchemaError
+	if _, err := Open(ctx, path); !errors.As(err, &newer) || newer.Version != SchemaVersion()+1 || !strings.Contains(err.Error(), "not damaged") {
+		t.Fatalf("opening a ledger with a newer schema: %v", err)
 	}
 }
 
@@ -240,5 +242,56 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestRecordListing(t *testing.T) {
+	ctx := context.Background()
+	l := openTest(t)
+	day := func(d int) time.Time { return time.Date(2024, 5, d, 0, 0, 0, 0, time.UTC) }
+	must(t, l.SetPayout(ctx, PayoutState{ID: "po_done", Status: outcome.Reconciled, ArrivalDate: day(2), DepositID: "7"}))
+	must(t, l.RecordListing(ctx, Listing{From: day(1), To: day(3), Payouts: []SeenPayout{
+		{ID: "po_done", ArrivalDate: day(2)}, {ID: "po_new", Amount: 5, Currency: "usd", ArrivalDate: day(3)}}}))
+	if p, _, _ := l.Payout(ctx, "po_done"); p.Status != outcome.Reconciled || p.DepositID != "7" {
+		t.Fatalf("a listing changed a reconciled payout: %+v", p)
+	}
+	if p, ok, _ := l.Payout(ctx, "po_new"); !ok || p.Status != outcome.Ready || p.Amount != 5 {
+		t.Fatalf("listed payout %+v %v", p, ok)
+	}
+	if ids, _ := l.PayoutsToRetry(ctx); !reflect.DeepEqual(ids, []string{"po_new"}) {
+		t.Fatalf("PayoutsToRetry %v", ids)
+	}
+	if d, ok, _ := l.ListedThrough(ctx); !ok || !d.Equal(day(3)) {
+		t.Fatalf("ListedThrough %v %v", d, ok)
+	}
+	// A window after a gap does not move the mark; one that touches it does.
+	must(t, l.RecordListing(ctx, Listing{From: day(6), To: day(9)}))
+	must(t, l.RecordListing(ctx, Listing{From: day(1), To: day(2)}))
+	if d, _, _ := l.ListedThrough(ctx); !d.Equal(day(3)) {
+		t.Fatalf("ListedThrough after a gap / an older window: %v", d)
+	}
+	must(t, l.RecordListing(ctx, Listing{From: day(4), To: day(5)}))
+	if d, _, _ := l.ListedThrough(ctx); !d.Equal(day(5)) {
+		t.Fatalf("ListedThrough after an adjoining window: %v", d)
+	}
+	if d, ok, _ := l.EarliestOpen(ctx); !ok || !d.Equal(day(3)) {
+		t.Fatalf("EarliestOpen %v %v", d, ok)
+	}
+}
+
+// One damaged row does not stop a run that asks about it.
+func TestDamagedPayoutRowIsReadable(t *testing.T) {
+	ctx := context.Background()
+	l := openTest(t)
+	must(t, l.SetPayout(ctx, PayoutState{ID: "po_x", Status: outcome.Held}))
+	if _, err := l.db.ExecContext(ctx, `UPDATE payouts SET arrival_date = 'yesterday', updated_at = 'x', problems = '{' WHERE id = 'po_x'`); err != nil {
+		t.Fatal(err)
+	}
+	p, ok, err := l.Payout(ctx, "po_x")
+	if err != nil || !ok || p.Status != outcome.Held || string(p.Problems) != "[]" {
+		t.Fatalf("Payout %+v %v %v", p, ok, err)
+	}
+	if ids, err := l.PayoutsToRetry(ctx); err != nil || len(ids) != 1 {
+		t.Fatalf("PayoutsToRetry %v %v", ids, err)
 	}
 }

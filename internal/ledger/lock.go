@@ -28,7 +28,9 @@ func (e *LockedError) Error() string {
 // Lock takes the run lock: one run at a time per ledger, across processes.
 //
 // The lock is an OS file lock on "<ledger>.lock" (flock on Unix, LockFileEx
-// on Windows). The kernel releases it when the holder dies, even by SIGKILL,
+// on Windows) beside the ledger's real path, symlinks resolved; Open
+// refuses a ledger with several hard links, so no second name of the file
+// can have a lock of its own. The kernel releases it when the holder dies, even by SIGKILL,
 // so a lock left by a killed run is recovered simply by taking it; there is
 // no staleness guess based on PIDs or ages. The lock table row only records
 // who holds it, for LockedError; a stale row is overwritten by the next
@@ -38,7 +40,7 @@ func (e *LockedError) Error() string {
 // Lock does not wait: if the lock is held it returns a *LockedError at once.
 // The unlock function is idempotent.
 func (l *Ledger) Lock(ctx context.Context, holder string) (unlock func() error, err error) {
-	f, err := os.OpenFile(l.path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(l.real+".lock", os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: lock: %w", err)
 	}

@@ -65,19 +65,21 @@ func (l *Ledger) Payout(ctx context.Context, id string) (PayoutState, bool, erro
 		return PayoutState{}, false, fmt.Errorf("ledger: %w", err)
 	}
 	p.Problems = json.RawMessage(problems)
-	if p.ArrivalDate, err = parseTime(arrival); err != nil {
-		return p, false, err
+	if !json.Valid(p.Problems) {
+		p.Problems = json.RawMessage("[]")
 	}
-	if p.UpdatedAt, err = parseTime(updated); err != nil {
-		return p, false, err
-	}
+	// A damaged timestamp (a hand edit, say) must not stop every run that
+	// asks about this payout: the dates are informational here.
+	p.ArrivalDate, _ = parseTime(arrival)
+	p.UpdatedAt, _ = parseTime(updated)
 	return p, true, nil
 }
 
-// PayoutsToRetry returns the payouts that are held or failed, oldest
-// arrival first: a run retries them whatever its date window.
+// PayoutsToRetry returns the payouts that are not reconciled (nor
+// resolved): held, failed, or seen by a run that did not finish them;
+// oldest arrival first. A run retries them whatever its date window.
 func (l *Ledger) PayoutsToRetry(ctx context.Context) ([]string, error) {
-	rows, err := l.db.QueryContext(ctx, `SELECT id FROM payouts WHERE status IN ('held', 'failed') ORDER BY arrival_date, id`)
+	rows, err := l.db.QueryContext(ctx, `SELECT id FROM payouts WHERE status != 'reconciled' ORDER BY arrival_date, id`)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: %w", err)
 	}

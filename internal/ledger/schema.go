@@ -84,6 +84,25 @@ CREATE TABLE events (
 CREATE INDEX events_due ON events (status, next_attempt_at);
 CREATE INDEX events_object ON events (object_id, status);
 `,
+	// 3: facts about the ledger as a whole: which accounts it belongs to and
+	// through which arrival day every payout has been listed (see meta.go).
+	`
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+`,
+}
+
+// NewerSchemaError says a newer nsrecon wrote the ledger: it is not
+// damaged, this build is too old to read it.
+type NewerSchemaError struct {
+	Path           string
+	Version, Known int
+}
+
+func (e *NewerSchemaError) Error() string {
+	return fmt.Sprintf("ledger: %s has schema version %d, newer than this nsrecon knows (%d); it is not damaged: upgrade nsrecon", e.Path, e.Version, e.Known)
 }
 
 // SchemaVersion is the schema version this build writes.
@@ -117,7 +136,7 @@ func (l *Ledger) migrateOne(ctx context.Context) (done bool, err error) {
 		}
 		switch {
 		case v > len(migrations):
-			return fmt.Errorf("ledger: %s has schema version %d, newer than this nsrecon knows (%d): upgrade nsrecon", l.path, v, len(migrations))
+			return &NewerSchemaError{Path: l.path, Version: v, Known: len(migrations)}
 		case v == len(migrations):
 			done = true
 			return nil

@@ -47,6 +47,7 @@ const (
 	CodeNotPaid         = "PAYOUT_NOT_PAID"        // in transit / pending: validated only
 	CodeBadAmount       = "BAD_AMOUNT"             // inexact or impossible amount
 	CodeNegativePayout  = "NEGATIVE_PAYOUT"        // a debit: NetSuite deposits cannot be negative
+	CodeThrottled       = "NETSUITE_THROTTLED"     // NetSuite kept answering 429: its concurrency limit is full
 	CodeNotFinalized    = "INVOICE_NOT_FINALIZED"  // a draft: only finalized invoices reach NetSuite
 	CodeVoided          = "INVOICE_VOID"           // voided before it was synced
 )

@@ -33,6 +33,9 @@ type ReaderConfig struct {
 	// NetworkRetries is how often stripe-go retries network errors, 409
 	// and 5xx (stripe.max_retries); nil means 2.
 	NetworkRetries *int64
+	// Timeout bounds one HTTP request (stripe.timeout); zero keeps the
+	// HTTP client's own timeout (80 s for the default client).
+	Timeout time.Duration
 }
 
 // PayoutFilter selects payouts for ListPayouts.
@@ -108,6 +111,9 @@ func NewReader(cfg ReaderConfig) (*Reader, error) {
 	}
 	counter := &requestCounter{counts: map[string]int{}}
 	counted := *hc // never modify the caller's client
+	if cfg.Timeout > 0 {
+		counted.Timeout = cfg.Timeout
+	}
 	counted.Transport = counter.wrap(hc.Transport)
 
 	// 2 retries on network errors, 409 and 5xx: stripe-go's default,

@@ -29,7 +29,8 @@ func (r *Reader) pages(ctx context.Context, what string, page func(after string)
 }
 
 func (r *Reader) pagesFrom(ctx context.Context, what, after string, page func(after string) (string, bool, error)) error {
-	for {
+	seen := map[string]bool{}
+	for n := 1; ; n++ {
 		var last string
 		var more bool
 		err := r.call(ctx, what, func() (err error) {
@@ -39,12 +40,27 @@ func (r *Reader) pagesFrom(ctx context.Context, what, after string, page func(af
 		if err != nil {
 			return err
 		}
-		if !more || last == "" {
+		if !more {
 			return nil
 		}
+		// Stripe says there is more: the list must move on, or it would be
+		// read forever (or cut short without a word).
+		switch {
+		case last == "":
+			return &Error{What: what, Err: fmt.Errorf("page %d is empty but Stripe says has_more: the list makes no progress", n)}
+		case last == after || seen[last]:
+			return &Error{What: what, Err: fmt.Errorf("page %d ends at %s again: the list repeats a cursor", n, last)}
+		case n >= maxPages:
+			return &Error{What: what, Err: fmt.Errorf("more than %d pages: giving up on a list that does not end", maxPages)}
+		}
+		seen[last] = true
 		after = last
 	}
 }
+
+// maxPages bounds one list: 10 million objects, far beyond any payout,
+// yet finite.
+const maxPages = 100_000
 
 func lastID[T any](page []T, id func(T) string) string {
 	if len(page) == 0 {
@@ -134,6 +150,14 @@ func isRateLimited(err error) bool {
 func isMissing(err error) bool {
 	status, code := stripeStatus(err)
 	return status == http.StatusNotFound && code == stripe.ErrorCodeResourceMissing
+}
+
+// IsInvalid reports whether Stripe refused the request itself (400, or
+// 404: an ID that does not exist or cannot), which sending it again
+// cannot fix.
+func IsInvalid(err error) bool {
+	status, _ := stripeStatus(err)
+	return status == http.StatusBadRequest || status == http.StatusNotFound
 }
 
 // IsAuth reports whether err is Stripe rejecting the API key.

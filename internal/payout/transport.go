@@ -43,7 +43,11 @@ func (c *requestCounter) wrap(base http.RoundTripper) http.RoundTripper {
 		c.mu.Lock()
 		c.counts[route(req.Method, req.URL.Path)]++
 		c.mu.Unlock()
-		return base.RoundTrip(req)
+		res, err := base.RoundTrip(req)
+		if err != nil {
+			return res, err
+		}
+		return sanitize(res)
 	})
 }
 

@@ -44,6 +44,11 @@ func (e RecordError) Problem() outcome.Problem {
 	}
 	var fix string
 	switch {
+	case e.Status == http.StatusTooManyRequests:
+		// Throttled, not refused: the record is fine and the network too.
+		return outcome.Problem{Code: outcome.CodeThrottled, Object: obj,
+			Message: fmt.Sprintf("NetSuite throttled %s %s (429, still after backing off): %s", e.Type, e.ExternalID, e.Detail),
+			Fix:     "NetSuite's request limit is shared with the account's other integrations: lower netsuite.concurrency or run at a quieter hour; records already done are not sent twice"}
 	case e.IsAuth():
 		fix = "check netsuite.auth.* (the credentials were refused), then run again"
 	case e.Permanent:

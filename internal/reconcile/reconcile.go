@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"github.com/nsrecon/nsrecon/internal/ledger"
@@ -204,7 +205,7 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		return report.Payout{}, err
 	}
 	if failed != nil {
-		return *failed, nil
+		return *failed, r.recordUnread(ctx, opts, po, failed.Problems)
 	}
 	notes, err := r.lookUp(ctx, opts, snap, known)
 	if err != nil {
@@ -252,6 +253,12 @@ func pushed(entry *report.Payout, res push.Result, err error) error {
 	entry.Pushed = res.Pushed
 	for _, e := range res.Errors {
 		entry.Problems = append(entry.Problems, e.Problem())
+		if e.Status == http.StatusTooManyRequests {
+			if err == nil {
+				err = fmt.Errorf("%w: %s %s: %s", ErrNetSuiteThrottled, e.Type, e.ExternalID, e.Detail)
+			}
+			continue
+		}
 		switch {
 		case e.IsAuth():
 			// 401 or 403, as in preflight: every other payout would fail
@@ -284,10 +291,7 @@ func (r *Runner) snapshot(ctx context.Context, po payout.Payout, log *slog.Logge
 	log.Warn("reading payout from Stripe failed", "err", err)
 	entry := report.FromPlan(&plan.Plan{Payout: po}, 0)
 	entry.Status = outcome.Failed
-	entry.Problems = append(entry.Problems, outcome.Problem{
-		Code: "STRIPE_ERROR", Object: po.ID, Message: err.Error(),
-		Fix: "re-run later; if it persists, check the payout in the Stripe Dashboard",
-	})
+	entry.Problems = append(entry.Problems, stripeProblem(po.ID, err))
 	return nil, &entry, nil
 }
 
@@ -325,6 +329,8 @@ func (r *Runner) preflight(ctx context.Context) error {
 		return nil
 	case netsuite.IsAuth(err) && errors.As(err, &nerr):
 		return fmt.Errorf("%w: %s", ErrNetSuiteAuth, nerr.Detail)
+	case errors.As(err, &nerr) && nerr.Status == http.StatusTooManyRequests:
+		return fmt.Errorf("%w: %s", ErrNetSuiteThrottled, nerr.Detail)
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case netsuite.IsRetryable(err):

@@ -17,8 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stripe/stripe-go/v76/webhook"
-
 	"github.com/nsrecon/nsrecon/internal/invoicesync"
 	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/outcome"
@@ -47,7 +45,8 @@ type Config struct {
 	// again, doubling per attempt with jitter (default 2 s and 10 min). A
 	// sync that may pass by itself is retried for as long as it takes.
 	MinBackoff, MaxBackoff time.Duration
-	// Tolerance is how old a signature's timestamp may be (default 300 s,
+	// Tolerance is how far from now a signature's timestamp may be, in the
+	// past or the future (default 300 s,
 	// Stripe's). stripe-go checks it against the system clock: Now is not
 	// used for it.
 	Tolerance time.Duration
@@ -139,12 +138,16 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) {
 	// Events of another API version are verified and handled like ours:
 	// routing reads a few stable fields and the sync reads the invoice
 	// afresh with nsrecon's own API version.
-	ev, err := webhook.ConstructEventWithOptions(body, r.Header.Get("Stripe-Signature"), s.cfg.Secret,
-		webhook.ConstructEventOptions{Tolerance: s.cfg.Tolerance, IgnoreAPIVersionMismatch: true})
-	if err != nil {
-		s.log.Warn("webhook rejected: bad signature", "remote", r.RemoteAddr, "err", err)
-		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "Stripe-Signature verification failed: " + err.Error() +
+	ev, sigErr, bodyErr := verify(body, r.Header.Get("Stripe-Signature"), s.cfg.Secret, s.cfg.Tolerance, time.Now())
+	switch {
+	case sigErr != nil:
+		s.log.Warn("webhook rejected: bad signature", "remote", r.RemoteAddr, "err", sigErr)
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "Stripe-Signature verification failed: " + sigErr.Error() +
 			"; check webhook.secret is this endpoint's signing secret"})
+		return
+	case bodyErr != nil:
+		s.log.Warn("webhook rejected: malformed event", "remote", r.RemoteAddr, "err", bodyErr)
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "malformed event: " + bodyErr.Error()})
 		return
 	}
 	if ev.ID == "" || ev.Type == "" {
@@ -156,6 +159,9 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) {
 		obj, prev = ev.Data.Object, ev.Data.PreviousAttributes
 	}
 	d := Route(string(ev.Type), obj, prev, s.cfg.AllInvoices)
+	if id := str(obj, "id"); d.Sync() && !stripeID.MatchString(id) {
+		d = Decision{Status: ledger.EventIgnored, Reason: "object id " + shortQuote(id) + " is not a Stripe ID: nothing to sync"}
+	}
 	e := ledger.Event{
 		ID: ev.ID, Type: string(ev.Type), ObjectID: str(obj, "id"), APIVersion: ev.APIVersion,
 		ReceivedAt: s.cfg.Now(), Status: d.Status, Reason: d.Reason,

@@ -50,6 +50,9 @@ type Server struct {
 	// requests) with 429 rate_limit, to exercise client backoff. Set it
 	// before the server handles requests.
 	RateLimitEvery int
+	// AccountID is the id GET /v1/account answers (default
+	// acct_stripefake). Set it before the server handles requests.
+	AccountID string
 
 	mu     sync.Mutex
 	total  int
@@ -201,6 +204,14 @@ func redact(key string) string {
 func (s *Server) handle(r *http.Request) (any, *apiError) {
 	if r.Method != http.MethodGet {
 		return nil, invalid(400, "", "", "stripefake is read-only: %s %s is not supported", r.Method, r.URL.Path)
+	}
+	if r.URL.Path == "/v1/account" {
+		// The account of the API key (Stripe's "Retrieve account").
+		id := s.AccountID
+		if id == "" {
+			id = "acct_stripefake"
+		}
+		return map[string]any{"id": id, "object": "account", "type": "standard"}, nil
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	_, spec, known := api.endpoint(r.URL.Path)
