@@ -106,7 +106,7 @@ func invoicesSyncOutcome(results []invoicesync.Result) error {
 	}
 	switch {
 	case auth > 0:
-		return &exitError{outcome.ExitAuth, errors.New("Stripe or NetSuite rejected the credentials"),
+		return &exitError{outcome.ExitAuth, errors.New("credentials rejected by Stripe or NetSuite"),
 			"check stripe.api_key and netsuite.auth.*"}
 	case failed > 0:
 		return &exitError{outcome.ExitError, fmt.Errorf("%d invoice(s) failed", failed), "see the problems above; run again once fixed"}

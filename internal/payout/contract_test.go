@@ -2,7 +2,6 @@ package payout
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -103,5 +102,5 @@ func waitListening(t *testing.T, addr string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatal(fmt.Sprintf("stripe-mock did not listen on %s", addr))
+	t.Fatalf("stripe-mock did not listen on %s", addr)
 }

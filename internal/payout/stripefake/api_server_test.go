@@ -8,10 +8,10 @@ import (
 // TestRejectsLikeStripe: a query parameter the endpoint does not take, and
 // an expand path Stripe's schemas do not allow, get Stripe's 400.
 func TestRejectsLikeStripe(t *testing.T) {
-	s, b, chs := testServer()
+	_, b, chs := testServer()
 	inv, _ := b.Invoice(InvoiceSpec{Customer: b.Customer(CustomerSpec{Name: "B", Email: "b@example.com"}),
 		Lines: []LineSpec{{Price: b.Price(b.Product("Plan"), 1000, "", false), Quantity: 1}}})
-	s = New(b.Scenario(), key)
+	s := New(b.Scenario(), key)
 	bad := []struct{ url, param, msg string }{
 		{"/v1/balance_transactions?bogus=1", "bogus", "Received unknown parameter: bogus"},
 		{"/v1/charges/" + chs[0] + "?customer=cus_1", "customer", "Received unknown parameter: customer"},
