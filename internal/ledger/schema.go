@@ -84,6 +84,14 @@ CREATE TABLE events (
 CREATE INDEX events_due ON events (status, next_attempt_at);
 CREATE INDEX events_object ON events (object_id, status);
 `,
+	// 3: what each record booked, for audit exports and ledger show
+	// without asking NetSuite; see booked.go.
+	`
+ALTER TABLE records ADD COLUMN booked_amount   INTEGER NOT NULL DEFAULT 0;   -- minor units of booked_currency
+ALTER TABLE records ADD COLUMN booked_currency TEXT NOT NULL DEFAULT '';     -- '' = nothing booked (customers, items) or unknown
+ALTER TABLE records ADD COLUMN booked_account  TEXT NOT NULL DEFAULT '';     -- NetSuite internal ID, where the record names one
+ALTER TABLE records ADD COLUMN booked_date     TEXT NOT NULL DEFAULT '';     -- YYYY-MM-DD
+`,
 }
 
 // SchemaVersion is the schema version this build writes.
