@@ -555,7 +555,7 @@ func (r *run) work(ctx context.Context, n *node) nodeResult {
 	if n.rec == nil {
 		return r.lookup(ctx, n)
 	}
-	rec := ledger.Record{ExternalID: n.ext, Type: n.rec.Type, Source: n.rec.Source, PayoutID: r.pl.Payout.ID}
+	rec := ledger.Record{ExternalID: n.ext, Type: n.rec.Type, Source: n.rec.Source, PayoutID: r.pl.Payout.ID, Booked: booked(n.rec.Body)}
 	body, err := json.Marshal(n.rec.Body)
 	if err != nil {
 		return nodeResult{n: n, err: &RecordError{Code: "INVALID_BODY", Detail: err.Error(), Permanent: true}}
