@@ -100,6 +100,7 @@ Try it with no accounts:  nsrecon reconcile --sandbox
 	root.AddCommand(
 		NewCmdReconcile(f, nil),
 		NewCmdLedger(f),
+		NewCmdExport(f, nil),
 		NewCmdSandbox(f),
 		NewCmdConfig(f),
 		NewCmdInvoices(f),

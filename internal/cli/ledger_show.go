@@ -2,9 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/nsrecon/nsrecon/internal/ledger"
+	"github.com/nsrecon/nsrecon/internal/money"
 	"github.com/nsrecon/nsrecon/internal/report"
 )
 
@@ -64,9 +67,19 @@ func ledgerShowRun(cmd *cobra.Command, opts *LedgerShowOptions) error {
 		fmt.Fprintf(f.Stdout, "  %s %s: %s\n", p.Code, p.Object, p.Message)
 	}
 	t := report.NewTable(f.Stdout)
-	t.Header("Type", "External ID", "Stripe", "Internal ID", "Status", "Attempts", "Last error")
+	t.Header("Type", "External ID", "Stripe", "Internal ID", "Status", "Amount", "Account", "Date", "Attempts", "Last error")
 	for _, r := range recs {
-		t.Append(r.Type, r.ExternalID, r.Source, r.InternalID, r.Status, fmt.Sprint(r.Attempts), r.LastError)
+		t.Append(r.Type, r.ExternalID, r.Source, r.InternalID, r.Status, bookedAmount(r.Booked), r.Booked.Account, r.Booked.Date,
+			fmt.Sprint(r.Attempts), r.LastError)
 	}
 	return t.Render()
+}
+
+// bookedAmount is what a record booked, e.g. "12.34 USD"; "" when nothing
+// or not known (customers, items, records made before ledger schema 3).
+func bookedAmount(b ledger.Booked) string {
+	if !b.Known() {
+		return ""
+	}
+	return money.Format(b.Amount, b.Currency) + " " + strings.ToUpper(b.Currency)
 }

@@ -22,6 +22,9 @@ type Record struct {
 	Type       string // NetSuite record type (customer, invoice, …)
 	Source     string // Stripe ID the record represents
 	PayoutID   string // payout whose plan holds it; "" for a dependency adopted from NetSuite
+	// Booked is what the record books (amount, currency, account, date);
+	// MarkDone keeps it. Zero for customers and items.
+	Booked Booked
 }
 
 // RecordRow is one row of the records table.
@@ -39,8 +42,9 @@ type RecordRow struct {
 // payouts belongs to the one that created it) and never blanks a known
 // internal ID or body hash; attempts accumulate.
 const upsertRecord = `
-INSERT INTO records (external_id, record_type, source, payout_id, internal_id, status, attempts, last_error, body_hash, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO records (external_id, record_type, source, payout_id, internal_id, status, attempts, last_error, body_hash, updated_at,
+	booked_amount, booked_currency, booked_account, booked_date)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (external_id) DO UPDATE SET
 	record_type = excluded.record_type,
 	source      = CASE WHEN excluded.source = '' THEN records.source ELSE excluded.source END,
@@ -50,14 +54,17 @@ ON CONFLICT (external_id) DO UPDATE SET
 	attempts    = records.attempts + excluded.attempts,
 	last_error  = excluded.last_error,
 	body_hash   = CASE WHEN excluded.body_hash = '' THEN records.body_hash ELSE excluded.body_hash END,
-	updated_at  = excluded.updated_at`
+	updated_at  = excluded.updated_at` + upsertBooked
 
-func (l *Ledger) putRecord(ctx context.Context, r Record, internalID, status string, attempts int, lastErr, bodyHash string) error {
+// putRecord writes a record's row; booked is written only when it names a
+// currency (MarkDone), so a pending or failed retry keeps what was booked.
+func (l *Ledger) putRecord(ctx context.Context, r Record, internalID, status string, attempts int, lastErr, bodyHash string, booked Booked) error {
 	if r.ExternalID == "" {
 		return errors.New("ledger: record without external ID")
 	}
 	_, err := l.db.ExecContext(ctx, upsertRecord, r.ExternalID, r.Type, r.Source, r.PayoutID,
-		internalID, status, attempts, lastErr, bodyHash, l.stamp())
+		internalID, status, attempts, lastErr, bodyHash, l.stamp(),
+		booked.Amount, booked.Currency, booked.Account, booked.Date)
 	if err != nil {
 		return fmt.Errorf("ledger: record %s: %w", r.ExternalID, err)
 	}
@@ -68,7 +75,7 @@ func (l *Ledger) putRecord(ctx context.Context, r Record, internalID, status str
 // A pending row left behind by a crash means "maybe created": the next run
 // upserts it by external ID, which adopts the record if it exists.
 func (l *Ledger) MarkPending(ctx context.Context, r Record, bodyHash string) error {
-	return l.putRecord(ctx, r, "", RecordPending, 1, "", bodyHash)
+	return l.putRecord(ctx, r, "", RecordPending, 1, "", bodyHash, Booked{})
 }
 
 // MarkDone records that r exists in NetSuite as internalID. bodyHash is
@@ -77,12 +84,12 @@ func (l *Ledger) MarkDone(ctx context.Context, r Record, internalID, bodyHash st
 	if internalID == "" {
 		return fmt.Errorf("ledger: record %s done without internal ID", r.ExternalID)
 	}
-	return l.putRecord(ctx, r, internalID, RecordDone, 0, "", bodyHash)
+	return l.putRecord(ctx, r, internalID, RecordDone, 0, "", bodyHash, r.Booked)
 }
 
 // MarkFailed records that NetSuite rejected r, with why.
 func (l *Ledger) MarkFailed(ctx context.Context, r Record, lastErr string) error {
-	return l.putRecord(ctx, r, "", RecordFailed, 0, lastErr, "")
+	return l.putRecord(ctx, r, "", RecordFailed, 0, lastErr, "", Booked{})
 }
 
 // InternalID returns the NetSuite internal ID of a done record.
@@ -158,13 +165,15 @@ func (l *Ledger) scanPairs(ctx context.Context, out map[string]string, q string,
 	return nil
 }
 
-const recordCols = `external_id, record_type, source, payout_id, internal_id, status, attempts, last_error, body_hash, updated_at`
+const recordCols = `external_id, record_type, source, payout_id, internal_id, status, attempts, last_error, body_hash, updated_at,
+	booked_amount, booked_currency, booked_account, booked_date`
 
 func scanRecord(s interface{ Scan(...any) error }) (RecordRow, error) {
 	var r RecordRow
 	var ts string
 	if err := s.Scan(&r.ExternalID, &r.Type, &r.Source, &r.PayoutID, &r.InternalID, &r.Status,
-		&r.Attempts, &r.LastError, &r.BodyHash, &ts); err != nil {
+		&r.Attempts, &r.LastError, &r.BodyHash, &ts,
+		&r.Booked.Amount, &r.Booked.Currency, &r.Booked.Account, &r.Booked.Date); err != nil {
 		return r, fmt.Errorf("ledger: %w", err)
 	}
 	var err error

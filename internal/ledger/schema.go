@@ -92,6 +92,14 @@ CREATE TABLE meta (
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
 `,
+	// 4: what each record booked, for audit exports and ledger show
+	// without asking NetSuite; see booked.go.
+	`
+ALTER TABLE records ADD COLUMN booked_amount   INTEGER NOT NULL DEFAULT 0;   -- minor units of booked_currency
+ALTER TABLE records ADD COLUMN booked_currency TEXT NOT NULL DEFAULT '';     -- '' = nothing booked (customers, items) or unknown
+ALTER TABLE records ADD COLUMN booked_account  TEXT NOT NULL DEFAULT '';     -- NetSuite internal ID, where the record names one
+ALTER TABLE records ADD COLUMN booked_date     TEXT NOT NULL DEFAULT '';     -- YYYY-MM-DD
+`,
 }
 
 // NewerSchemaError says a newer nsrecon wrote the ledger: it is not

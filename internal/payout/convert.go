@@ -55,7 +55,7 @@ func toBalanceTransaction(t *stripe.BalanceTransaction) BalanceTransaction {
 	out := BalanceTransaction{
 		ID: t.ID, Amount: t.Amount, Fee: t.Fee, Net: t.Net, Currency: string(t.Currency),
 		Type: string(t.Type), ReportingCategory: string(t.ReportingCategory),
-		Created: unixTime(t.Created), Description: t.Description,
+		Created: unixTime(t.Created), AvailableOn: unixTime(t.AvailableOn), Description: t.Description,
 	}
 	if t.Source != nil {
 		out.Source = t.Source.ID

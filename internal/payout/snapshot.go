@@ -54,7 +54,10 @@ type BalanceTransaction struct {
 	Type              string    `json:"type"`
 	ReportingCategory string    `json:"reporting_category"`
 	Created           time.Time `json:"created"`
-	Description       string    `json:"description,omitempty"`
+	// AvailableOn is when the funds became available in the Stripe
+	// balance (Stripe's reports show it beside created).
+	AvailableOn time.Time `json:"available_on,omitzero"`
+	Description string    `json:"description,omitempty"`
 	// Source is the ID of the object that caused the movement (ch_, re_, dp_,
 	// po_, …); SourceType is the Stripe object name ("charge", "refund",
 	// "dispute", "payout", …) when the source was expanded, else derived from

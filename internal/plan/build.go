@@ -150,6 +150,7 @@ func (b *builder) txn(bt *payout.BalanceTransaction) {
 	}
 	before := len(b.plan.Problems)
 	defer func() { b.lineProblems += len(b.plan.Problems) - before }()
+	defer b.trace(bt)()
 
 	if strings.ToLower(bt.Currency) != b.cur {
 		b.problem(outcome.CodeBadAmount, bt.ID, "",

@@ -22,6 +22,9 @@ type Plan struct {
 	Problems     []outcome.Problem `json:"problems,omitempty"`
 	// Notes are facts for a person that do not stop the payout.
 	Notes []string `json:"notes,omitempty"`
+	// Trace says which records and deposit lines each balance transaction
+	// made (see trace.go); not serialized.
+	Trace []Trace `json:"-"`
 }
 
 // Kind is what a plan is for.

@@ -53,7 +53,7 @@ func (e *singleExecutor) work(ctx context.Context, t *Task) Outcome {
 		return e.lookup(ctx, t)
 	}
 	lctx := context.WithoutCancel(ctx)
-	rec := ledger.Record{ExternalID: t.ExternalID, Type: t.Record.Type, Source: t.Record.Source, PayoutID: e.payoutID}
+	rec := ledger.Record{ExternalID: t.ExternalID, Type: t.Record.Type, Source: t.Record.Source, PayoutID: e.payoutID, Booked: booked(t.Record.Body)}
 	body, err := json.Marshal(t.Record.Body)
 	if err != nil {
 		return Outcome{Task: t, Err: &RecordError{Code: "INVALID_BODY", Detail: err.Error(), Permanent: true}}
