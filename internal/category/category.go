@@ -81,8 +81,8 @@ var rows = []Row{
 	{Name: "charge", Booking: Charge, Doc: "a payment from a customer"},
 	{Name: "refund", Booking: Refund, Doc: "a refund of a payment"},
 	{Name: "dispute", Booking: Dispute, DisputeFees: true, Doc: "funds withdrawn by a dispute, and the dispute fee"},
-	{Name: "fee", Booking: FeeLine, Key: KeyStripeFees, Doc: "expense account for Stripe processing fees (deposit cash-back lines)"},
-	{Name: "tax", Booking: FeeLine, Key: KeyFeeTax, Doc: "account for tax charged on Stripe fees"},
+	{Name: "fee", Booking: FeeLine, Key: KeyStripeFees, Sandbox: "300", Doc: "expense account for Stripe processing fees (deposit cash-back lines)"},
+	{Name: "tax", Booking: FeeLine, Key: KeyFeeTax, Sandbox: "301", Doc: "account for tax charged on Stripe fees"},
 	{Name: "payout", Booking: OwnPayout, Doc: "the payout's own withdrawal from the balance"},
 
 	line("partial_capture_reversal", sandboxAdjustments, "the uncaptured rest of a partially captured charge"),
@@ -137,4 +137,21 @@ func All() []Row { return append([]Row(nil), rows...) }
 func Lookup(name string) (r Row, ok bool) {
 	r, ok = byName[name]
 	return r, ok
+}
+
+// AccountKeys returns the rows whose lines post to an account key of their
+// own (not an accounts.categories entry), one per key, in table order. The
+// config key table, config validation, the planner's settings and the
+// sandbox all follow it, so a category with an account of its own is one
+// row here.
+func AccountKeys() []Row {
+	var out []Row
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if r.Booking == FeeLine && r.Key != "" && !seen[r.Key] {
+			seen[r.Key] = true
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -82,6 +82,10 @@ type AccountsConfig struct {
 	DisputeFees      string            `mapstructure:"dispute_fees"`
 	FXDifference     string            `mapstructure:"fx_difference"`
 	Categories       map[string]string `mapstructure:"categories"` // reporting_category → account
+	// Lines are the accounts of categories whose lines post to a key of
+	// their own (category.AccountKeys) beyond the fields above, by full
+	// key (accounts.<name>); parse fills it from the same settings.
+	Lines map[string]string `mapstructure:"-"`
 }
 
 // ItemsConfig holds NetSuite item and account internal IDs used on invoices
@@ -224,17 +228,8 @@ func (c *Config) Redacted() map[string]any {
 				"algorithm":        c.NetSuite.Auth.Algorithm,
 			},
 		},
-		"ledger": map[string]any{"path": c.Ledger.Path},
-		"accounts": map[string]any{
-			"undeposited_funds": c.Accounts.UndepositedFunds,
-			"bank":              cloneMap(c.Accounts.Bank),
-			"stripe_fees":       c.Accounts.StripeFees,
-			"fee_tax":           c.Accounts.FeeTax,
-			"application_fees":  c.Accounts.ApplicationFees,
-			"dispute_fees":      c.Accounts.DisputeFees,
-			"fx_difference":     c.Accounts.FXDifference,
-			"categories":        cloneMap(c.Accounts.Categories),
-		},
+		"ledger":   map[string]any{"path": c.Ledger.Path},
+		"accounts": c.Accounts.shown(),
 		"items": map[string]any{
 			"refund":           c.Items.Refund,
 			"tax":              c.Items.Tax,
@@ -267,4 +262,22 @@ func (c *Config) Redacted() map[string]any {
 		},
 		"notify": map[string]any{"ping_url": sec(c.Notify.PingURL)},
 	}
+}
+
+// shown is the accounts section as config show prints it.
+func (a AccountsConfig) shown() map[string]any {
+	out := map[string]any{
+		"undeposited_funds": a.UndepositedFunds,
+		"bank":              cloneMap(a.Bank),
+		"stripe_fees":       a.StripeFees,
+		"fee_tax":           a.FeeTax,
+		"application_fees":  a.ApplicationFees,
+		"dispute_fees":      a.DisputeFees,
+		"fx_difference":     a.FXDifference,
+		"categories":        cloneMap(a.Categories),
+	}
+	for k, v := range a.Lines {
+		out[strings.TrimPrefix(k, "accounts.")] = v
+	}
+	return out
 }

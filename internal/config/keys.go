@@ -87,11 +87,6 @@ func Keys() []Key {
 	m := func(name, doc string) Key {
 		return Key{Name: name, Default: map[string]string{}, Map: true, Doc: doc}
 	}
-	// A fee category's line posts to a key of its own; its row documents it.
-	feeKey := func(cat string) Key {
-		r, _ := category.Lookup(cat)
-		return s(r.Key, "", r.Doc)
-	}
 	keys := []Key{
 		secret("stripe.api_key", "Stripe secret or restricted key (sk_… / rk_…); read access to payouts, balance transactions, charges, refunds, disputes, invoices, customers"),
 		s("stripe.api_base", DefaultStripeAPIBase, "Stripe API base URL (point at a fake or stripe-mock in tests)"),
@@ -117,8 +112,13 @@ func Keys() []Key {
 
 		s("accounts.undeposited_funds", "", "Undeposited Funds account: payments and refunds post here until the deposit gathers them (required)"),
 		m("accounts.bank", "bank account per payout currency, e.g. usd: \"1\" (at least one required)"),
-		feeKey("fee"),
-		feeKey("tax"),
+	}
+	// Categories whose lines post to a key of their own; their rows
+	// document them.
+	for _, r := range category.AccountKeys() {
+		keys = append(keys, s(r.Key, "", r.Doc))
+	}
+	keys = append(keys,
 		s("accounts.application_fees", "", "account for Connect application fees"),
 		s(category.KeyDisputeFees, "", "expense account for dispute fees"),
 		s("accounts.fx_difference", "", "account for currency-conversion rounding differences"),
@@ -148,10 +148,10 @@ func Keys() []Key {
 
 		secret("webhook.secret", "Stripe webhook endpoint signing secret (whsec_…)"),
 		s("webhook.addr", DefaultWebhookAddr, "listen address of `nsrecon invoices listen`"),
-		{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
+		Key{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
 
 		secret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings: <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"),
-	}
+	)
 	for i := range keys {
 		keys[i].Env = []string{EnvName(keys[i].Name)}
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/go-viper/mapstructure/v2"
+	"github.com/nsrecon/nsrecon/internal/category"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 )
@@ -93,9 +94,25 @@ func parse(v *viper.Viper, file io.Reader) (*Config, []FieldError, error) {
 		problems = append(problems, FieldError{Key: "config", Msg: err.Error()})
 		return nil, nil, &Error{Problems: problems}
 	}
+	cfg.Accounts.Lines = accountLines(v)
 	cfg.normalize()
 	return &cfg, problems, nil
 }
+
+// accountLines reads the account keys of the category table that have no
+// field of their own in AccountsConfig.
+func accountLines(v *viper.Viper) map[string]string {
+	lines := map[string]string{}
+	for _, r := range category.AccountKeys() {
+		if !fieldKeys[r.Key] {
+			lines[r.Key] = strings.TrimSpace(v.GetString(r.Key))
+		}
+	}
+	return lines
+}
+
+// fieldKeys are the category account keys AccountsConfig has a field for.
+var fieldKeys = map[string]bool{category.KeyStripeFees: true, category.KeyFeeTax: true}
 
 // normalize puts values in the form the rest of nsrecon compares against,
 // so a user may write "USD" or "ps256".

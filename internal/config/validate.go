@@ -86,25 +86,7 @@ func (c *Config) Validate() error {
 		p.add("ledger.path", "must not be empty")
 	}
 
-	a := c.Accounts
-	p.internalID("accounts.undeposited_funds", a.UndepositedFunds, true,
-		"set the internal ID of your Undeposited Funds account, e.g. accounts.undeposited_funds: \"122\"")
-	if len(a.Bank) == 0 {
-		p.add("accounts.bank", `set a NetSuite bank account for each payout currency, e.g. accounts.bank.usd: "1"`)
-	}
-	p.currencyMap("accounts.bank", a.Bank)
-	p.internalID("accounts.stripe_fees", a.StripeFees, false, "")
-	p.internalID("accounts.fee_tax", a.FeeTax, false, "")
-	p.internalID("accounts.application_fees", a.ApplicationFees, false, "")
-	p.internalID("accounts.dispute_fees", a.DisputeFees, false, "")
-	p.internalID("accounts.fx_difference", a.FXDifference, false, "")
-	for _, k := range sortedKeys(a.Categories) {
-		key := "accounts.categories." + k
-		if !isCategory(k) {
-			p.add(key, "must be a Stripe reporting_category like platform_earning")
-		}
-		p.internalID(key, a.Categories[k], true, "")
-	}
+	c.Accounts.validate(&p)
 
 	p.internalID("items.refund", c.Items.Refund, false, "")
 	p.internalID("items.tax", c.Items.Tax, false, "")
@@ -317,4 +299,29 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// validate checks the accounts section.
+func (a AccountsConfig) validate(p *problemList) {
+	p.internalID("accounts.undeposited_funds", a.UndepositedFunds, true,
+		"set the internal ID of your Undeposited Funds account, e.g. accounts.undeposited_funds: \"122\"")
+	if len(a.Bank) == 0 {
+		p.add("accounts.bank", `set a NetSuite bank account for each payout currency, e.g. accounts.bank.usd: "1"`)
+	}
+	p.currencyMap("accounts.bank", a.Bank)
+	p.internalID("accounts.stripe_fees", a.StripeFees, false, "")
+	p.internalID("accounts.fee_tax", a.FeeTax, false, "")
+	for _, k := range sortedKeys(a.Lines) {
+		p.internalID(k, a.Lines[k], false, "")
+	}
+	p.internalID("accounts.application_fees", a.ApplicationFees, false, "")
+	p.internalID("accounts.dispute_fees", a.DisputeFees, false, "")
+	p.internalID("accounts.fx_difference", a.FXDifference, false, "")
+	for _, k := range sortedKeys(a.Categories) {
+		key := "accounts.categories." + k
+		if !isCategory(k) {
+			p.add(key, "must be a Stripe reporting_category like platform_earning")
+		}
+		p.internalID(key, a.Categories[k], true, "")
+	}
 }

@@ -22,6 +22,9 @@ type Settings struct {
 	// plain deposit line (platform_earning, transfer, other_adjustment, …) to
 	// the account it posts to.
 	Categories map[string]string
+	// AccountLines are the accounts of categories whose lines post to a key
+	// of their own (category.AccountKeys) beyond the fields above, by key.
+	AccountLines map[string]string
 
 	// Items.
 	RefundItem   string // credit memo line item for refunds and disputes of invoices
@@ -138,6 +141,8 @@ func (s *Settings) Mapping(k Key) Mapping {
 	m := Mapping{Key: k}
 	if get, ok := fixedMappings[k]; ok {
 		m.ID = get(s)
+	} else if id, ok := s.AccountLines[string(k)]; ok {
+		m.ID = id
 	} else if cur, ok := strings.CutPrefix(string(k), bankPrefix); ok {
 		m.ID = s.BankAccounts[cur]
 	} else if ccy, ok := strings.CutPrefix(string(k), currencyPrefix); ok {

@@ -134,7 +134,7 @@ func (e *Env) ConfigYAML() string { return ConfigYAML(e.StripeURL, e.NetSuiteURL
 func ConfigYAML(stripeURL, netsuiteURL string) string {
 	var cats []string
 	for _, r := range category.All() {
-		if r.Sandbox != "" {
+		if r.Sandbox != "" && r.Booking == category.DepositLine {
 			cats = append(cats, fmt.Sprintf("    %s: %q", r.Name, r.Sandbox))
 		}
 	}
@@ -160,8 +160,7 @@ accounts:
     eur: "201"
     jpy: "202"
     kwd: "203"
-  stripe_fees: "300"
-  fee_tax: "301"
+%s
   application_fees: "302"
   dispute_fees: "303"
   fx_difference: "304"
@@ -180,5 +179,17 @@ currencies:
   kwd: "5"
 customers:
   mode: create
-`, StripeKey, stripeURL, AccountID, netsuiteURL, ConsumerKey, ConsumerSecret, TokenID, TokenSecret, strings.Join(cats, "\n"))
+`, StripeKey, stripeURL, AccountID, netsuiteURL, ConsumerKey, ConsumerSecret, TokenID, TokenSecret, accountLines(), strings.Join(cats, "\n"))
+}
+
+// accountLines are the sandbox's accounts for categories whose lines post
+// to a key of their own.
+func accountLines() string {
+	var lines []string
+	for _, r := range category.AccountKeys() {
+		if r.Sandbox != "" {
+			lines = append(lines, fmt.Sprintf("  %s: %q", strings.TrimPrefix(r.Key, "accounts."), r.Sandbox))
+		}
+	}
+	return strings.Join(lines, "\n")
 }

@@ -22,6 +22,7 @@ func From(c *config.Config) plan.Settings {
 		DisputeFees:      c.Accounts.DisputeFees,
 		FXDifference:     c.Accounts.FXDifference,
 		Categories:       cloneMap(c.Accounts.Categories),
+		AccountLines:     cloneMap(c.Accounts.Lines),
 
 		RefundItem:   c.Items.Refund,
 		TaxItem:      c.Items.Tax,
