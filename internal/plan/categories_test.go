@@ -71,6 +71,7 @@ func TestEveryLineRowPostsToItsKey(t *testing.T) {
 		}
 
 		s.StripeFees, s.FeeTax, s.Categories = "300", "301", map[string]string{row.Name: "310"}
+		s.AccountLines = map[string]string{row.Key: "305"} // a key of its own, beyond the fields
 		if got := s.Mapping(Key(row.Key)); got.ID == "" {
 			t.Fatalf("%s: Mapping(%s) unset after mapping it", row.Name, row.Key)
 		}
