@@ -290,7 +290,10 @@ func TestContextCancelStopsRetries(t *testing.T) {
 	}
 	sent := e.fake.Counts()["GET customer"]
 	time.Sleep(100 * time.Millisecond)
-	if after := e.fake.Counts()["GET customer"]; after != sent || sent > 20 {
+	// The request in flight at the deadline may reach the fake's counter
+	// after Get returned (a loaded machine delays the handler); a retry
+	// after cancellation would add more than that one.
+	if after := e.fake.Counts()["GET customer"]; after > sent+1 || sent > 20 {
 		t.Errorf("requests: %d at return, %d later", sent, after)
 	}
 
