@@ -49,6 +49,7 @@ type account struct {
 	payouts                  []string
 	lonelyCustomer           string // a customer who never pays
 	lonelyPrice              string // a price never billed
+	transit                  string // a payout on its way (lonely accounts only)
 }
 
 // newAccount is three days of business: manual and subscription invoices,
@@ -92,6 +93,12 @@ func newAccount(lonely bool) *account {
 		}
 		b.At(day0.AddDate(0, 0, d).Add(20 * time.Hour))
 		a.payouts = append(a.payouts, b.Payout(stripefake.PayoutSpec{ArrivalDate: time.Date(2024, 3, 5+d, 0, 0, 0, 0, time.UTC)}))
+	}
+	if lonely {
+		b.At(day0.AddDate(0, 0, 3))
+		b.Charge(stripefake.ChargeSpec{Customer: a.customers[0], Amount: 4242})
+		b.At(day0.AddDate(0, 0, 3).Add(20 * time.Hour))
+		a.transit = b.Payout(stripefake.PayoutSpec{ArrivalDate: time.Date(2024, 3, 9, 0, 0, 0, 0, time.UTC), Status: "in_transit"})
 	}
 	a.sc = b.Scenario()
 	return a

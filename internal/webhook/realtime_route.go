@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/nsrecon/nsrecon/internal/ledger"
 )
@@ -147,4 +148,18 @@ func RouteFor(mode, eventType string, object, previous map[string]any, allInvoic
 		return RouteRealtime(eventType, object, previous)
 	}
 	return Route(eventType, object, previous, allInvoices)
+}
+
+// RealtimeEventTypes lists every event type RouteRealtime has a row for,
+// sorted: the seeds' tables, the legacy rows and invoice.finalized.
+func RealtimeEventTypes() []string {
+	out := make([]string, 0, len(realtimeTable)+len(realtimeInvoiceEvents))
+	for t := range realtimeTable {
+		out = append(out, t)
+	}
+	for t := range realtimeInvoiceEvents {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
 }
