@@ -72,6 +72,9 @@ const (
 	CustomersMatchEmail = "match_email" // reuse an existing NetSuite customer with the same email, else create
 	CustomersGlobal     = "global"      // every transaction goes to customers.global_id
 
+	EventsInvoices = "invoices" // webhook.events: manual invoices in real time, everything else daily
+	EventsAll      = "all"      // webhook.events: every event of the connector's table in real time
+
 	CustomerCompany    = "company"    // the Stripe name is the company name
 	CustomerIndividual = "individual" // the Stripe name is split into first and last name
 
@@ -97,6 +100,7 @@ func Keys() []Key {
 		s("stripe.api_base", DefaultStripeAPIBase, "Stripe API base URL (point at a fake or stripe-mock in tests)"),
 		{Name: "stripe.max_retries", Default: DefaultStripeMaxRetries, Doc: "network retries stripe-go makes per request (0–10)"},
 		{Name: "stripe.timeout", Default: DefaultStripeTimeout, Doc: "timeout of one Stripe request (Go duration, at least 5s)"},
+		{Name: "stripe.write_back", Default: false, Doc: "write the NetSuite internal ID of each record into its Stripe object's metadata (netsuite_customer_id, …); needs a key with write access to customers, charges, invoices and refunds"},
 
 		s("netsuite.account_id", "", "NetSuite account ID as shown in Setup > Company > Company Information, e.g. 123456 or 123456_SB1"),
 		s("netsuite.base_url", "", "SuiteTalk REST base URL; empty = https://<account id, lower-case, _ → ->.suitetalk.api.netsuite.com"),
@@ -135,6 +139,7 @@ func Keys() []Key {
 		s("customers.global_id", "", "customer used for every transaction when customers.mode is global"),
 		s("customers.default_name", "", "name for Stripe customers that have none (else the payout is held)"),
 		s("customers.type", CustomerCompany, "company or individual: how new customers are named (metadata netsuite_customer_type overrides)"),
+		s("customers.export_field", "", "NetSuite customer field (e.g. custentity_stripe_customer_id) that `nsrecon customers export` reads and writes the Stripe customer ID in"),
 
 		s("classification.subsidiary", "", "OneWorld subsidiary on every customer and transaction"),
 		s("classification.department", "", "department on every transaction (optional)"),
@@ -149,6 +154,7 @@ func Keys() []Key {
 		secret("webhook.secret", "Stripe webhook endpoint signing secret (whsec_…)"),
 		s("webhook.addr", DefaultWebhookAddr, "listen address of `nsrecon invoices listen`"),
 		{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
+		s("webhook.events", EventsInvoices, "invoices (manual invoices in real time, the rest daily) or all (every event of the connector's table in real time)"),
 
 		secret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings: <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"),
 	}

@@ -60,7 +60,9 @@ func (s *Syncer) payout(ctx context.Context, id string) (invoicesync.Result, err
 		return res, err
 	}
 	defer unlock()
-	rep, err := s.Payouts.Runner.Run(ctx, reconcile.Options{
+	run := *s.Payouts.Runner
+	run.Stripe = s.Stripe.Fresh() // a listener lives for months: no cache grows across payouts
+	rep, err := run.Run(ctx, reconcile.Options{
 		PayoutIDs: []string{id}, Settings: s.Payouts.Settings, DryRun: po.Status != "paid",
 	})
 	if err != nil {
