@@ -110,6 +110,7 @@ type env struct {
 	t        testing.TB
 	acct     *account
 	ns       *nsfake.Server
+	stripe   *stripefake.Server
 	stripeAt string
 	nsAt     string
 	settings plan.Settings
@@ -131,7 +132,7 @@ func newEnv(t testing.TB, a *account) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(sb.Close)
-	e := &env{t: t, acct: a, ns: sb.NetSuite, stripeAt: sb.StripeURL, nsAt: sb.NetSuiteURL}
+	e := &env{t: t, acct: a, ns: sb.NetSuite, stripe: sb.Stripe, stripeAt: sb.StripeURL, nsAt: sb.NetSuiteURL}
 	cfg, err := config.Load(config.New(), strings.NewReader(sandbox.ConfigYAML(sb.StripeURL, sb.NetSuiteURL)))
 	if err != nil {
 		t.Fatal(err)
