@@ -151,13 +151,10 @@ func Keys() []Key {
 		s("rules.orphan_refund", OrphanHold, "refund/dispute of a charge nsrecon never synced: hold, or deposit_line to rules.orphan_account"),
 		s("rules.orphan_account", "", "account for orphan refunds when rules.orphan_refund is deposit_line"),
 
-		secret("webhook.secret", "Stripe webhook endpoint signing secret (whsec_…)"),
-		s("webhook.addr", DefaultWebhookAddr, "listen address of `nsrecon invoices listen`"),
-		{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
-		s("webhook.events", EventsInvoices, "invoices (manual invoices in real time, the rest daily) or all (every event of the connector's table in real time)"),
-
-		secret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings: <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"),
 	}
+	keys = append(keys, webhookKeys()...)
+	keys = append(keys,
+		secret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings: <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"))
 	for i := range keys {
 		keys[i].Env = []string{EnvName(keys[i].Name)}
 	}
@@ -165,6 +162,17 @@ func Keys() []Key {
 	// from exporting the same secret twice. The prefixed name still wins.
 	keys[0].Env = append(keys[0].Env, "STRIPE_API_KEY")
 	return keys
+}
+
+// webhookKeys are the listener's keys (nsrecon listen, nsrecon invoices
+// listen), in Keys' order.
+func webhookKeys() []Key {
+	return []Key{
+		{Name: "webhook.secret", Default: "", Secret: true, Doc: "Stripe webhook endpoint signing secret (whsec_…)"},
+		{Name: "webhook.addr", Default: DefaultWebhookAddr, Doc: "listen address of `nsrecon invoices listen`"},
+		{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
+		{Name: "webhook.events", Default: EventsInvoices, Doc: "invoices (manual invoices in real time, the rest daily) or all (every event of the connector's table in real time)"},
+	}
 }
 
 // New returns a viper instance set up for nsrecon: NSRECON_* environment
