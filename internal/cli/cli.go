@@ -104,6 +104,8 @@ Try it with no accounts:  nsrecon reconcile --sandbox
 		NewCmdSandbox(f),
 		NewCmdConfig(f),
 		NewCmdInvoices(f),
+		NewCmdListen(f, nil),
+		NewCmdCustomers(f),
 		NewCmdVersion(f, nil),
 	)
 	root.SetHelpCommand(newHelpCmd())

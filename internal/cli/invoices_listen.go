@@ -7,12 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nsrecon/nsrecon/internal/config"
-	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/webhook"
 )
@@ -56,6 +56,9 @@ run beside nsrecon reconcile.
   curl -s localhost:8080/healthz`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Bound here: nsrecon listen binds webhook.addr too, and viper
+			// keeps one flag per key.
+			_ = f.viper().BindPFlag("webhook.addr", cmd.Flags().Lookup("addr"))
 			if runF != nil {
 				return runF(opts)
 			}
@@ -63,7 +66,6 @@ run beside nsrecon reconcile.
 		},
 	}
 	cmd.Flags().StringVar(&opts.Addr, "addr", "", "listen address host:port (config webhook.addr, default "+config.DefaultWebhookAddr+")")
-	_ = f.viper().BindPFlag("webhook.addr", cmd.Flags().Lookup("addr"))
 	return cmd
 }
 
@@ -72,47 +74,13 @@ run beside nsrecon reconcile.
 const shutdownGrace = 10 * time.Second
 
 func invoicesListenRun(ctx context.Context, opts *InvoicesListenOptions) error {
-	f := opts.Factory
-	deps, err := invoiceDepsFrom(f)
-	if err != nil {
-		return err
-	}
-	cfg := deps.cfg
-	if err := cfg.ValidateWebhook(); err != nil {
-		return err
-	}
-	unlock, err := deps.ledger.ListenLock()
-	if err != nil {
-		var locked *ledger.LockedError
-		if errors.As(err, &locked) {
-			return &exitError{outcome.ExitLocked, fmt.Errorf("another nsrecon invoices listen uses the ledger %s", deps.ledger.Path()),
-				"run one listener per ledger"}
-		}
-		return err
-	}
-	defer unlock()
-	log, err := f.Logger()
-	if err != nil {
-		return err
-	}
-	srv, err := webhook.New(webhook.Config{
-		Secret: cfg.Webhook.Secret.Reveal(), Ledger: deps.ledger, Syncer: deps.syncer,
-		AllInvoices: cfg.Webhook.AllInvoices, Concurrency: 2 * max(cfg.NetSuite.Concurrency, 1),
-		Now: f.Now, Logger: log,
-	})
-	if err != nil {
-		return usageErr(err, "set webhook.secret")
-	}
-	ln, err := net.Listen("tcp", cfg.Webhook.Addr)
-	if err != nil {
-		return usageErr(fmt.Errorf("listening on %s: %w", cfg.Webhook.Addr, err), "choose another --addr / webhook.addr")
-	}
-	return serveWebhooks(ctx, f, log, srv, ln)
+	return listenRun(ctx, opts.Factory)
 }
 
-// serveWebhooks serves srv on ln and runs its worker until ctx ends, then
-// stops both in order: the HTTP side first, then the worker.
-func serveWebhooks(ctx context.Context, f *Factory, log *slog.Logger, srv *webhook.Server, ln net.Listener) error {
+// serveWebhooks serves srv on ln and runs its worker, and the other
+// workers given (write-back), until ctx ends, then stops them in order:
+// the HTTP side first, then the workers.
+func serveWebhooks(ctx context.Context, f *Factory, log *slog.Logger, srv *webhook.Server, ln net.Listener, others ...func(context.Context) error) error {
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -127,6 +95,11 @@ func serveWebhooks(ctx context.Context, f *Factory, log *slog.Logger, srv *webho
 	defer stopWorker()
 	workerDone := make(chan error, 1)
 	go func() { workerDone <- srv.Run(workerCtx) }()
+	var othersDone sync.WaitGroup
+	for _, run := range others {
+		othersDone.Add(1)
+		go func() { defer othersDone.Done(); _ = run(workerCtx) }()
+	}
 	serveDone := make(chan error, 1)
 	go func() { serveDone <- hs.Serve(ln) }()
 	fmt.Fprintf(f.Stderr, "nsrecon: listening on http://%s (POST /webhook, GET /healthz)\n", ln.Addr())
@@ -143,6 +116,7 @@ func serveWebhooks(ctx context.Context, f *Factory, log *slog.Logger, srv *webho
 	}
 	stopWorker()
 	workerErr := <-workerDone
+	othersDone.Wait()
 	log.Info("listener stopped")
 	switch {
 	case serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed):

@@ -118,6 +118,9 @@ func reconcileOnce(ctx context.Context, opts *ReconcileOptions) (*report.Report,
 		DryRun: opts.DryRun, From: from, To: to, PayoutIDs: opts.Payouts,
 		IncludeInTransit: opts.IncludeInTransit, Settings: plansettings.From(cfg),
 	})
+	if cfg.Stripe.WriteBack && !opts.DryRun && runErr == nil {
+		writeBackOnce(ctx, f, run.Ledger, run.Log)
+	}
 	rep.Run.Version = f.Version
 	rep.Run.Sandbox = opts.Sandbox
 	rep.Run.StripeRequests = sum(run.stripe.Requests())

@@ -36,6 +36,8 @@ type StripeConfig struct {
 	MaxRetries int    `mapstructure:"max_retries"`
 	// Timeout bounds one Stripe request (each attempt).
 	Timeout time.Duration `mapstructure:"timeout"`
+	// WriteBack writes NetSuite internal IDs into Stripe metadata.
+	WriteBack bool `mapstructure:"write_back"`
 }
 
 // NetSuiteConfig is how nsrecon reaches NetSuite.
@@ -108,6 +110,9 @@ type CustomersConfig struct {
 	// name becomes the company name) or individual (first and last name).
 	// Stripe metadata netsuite_customer_type overrides it per customer.
 	Type string `mapstructure:"type"`
+	// ExportField is the NetSuite customer field that holds the Stripe
+	// customer ID for nsrecon customers export.
+	ExportField string `mapstructure:"export_field"`
 }
 
 // ClassificationConfig is stamped on records in OneWorld accounts.
@@ -129,6 +134,8 @@ type WebhookConfig struct {
 	Secret      Secret `mapstructure:"secret"`
 	Addr        string `mapstructure:"addr"`
 	AllInvoices bool   `mapstructure:"all_invoices"`
+	// Events is EventsInvoices or EventsAll.
+	Events string `mapstructure:"events"`
 }
 
 // Secret is a credential. Every way of printing it (fmt verbs, slog,
@@ -209,6 +216,7 @@ func (c *Config) Redacted() map[string]any {
 			"api_base":    c.Stripe.APIBase,
 			"max_retries": c.Stripe.MaxRetries,
 			"timeout":     c.Stripe.Timeout.String(),
+			"write_back":  c.Stripe.WriteBack,
 		},
 		"netsuite": map[string]any{
 			"account_id":    c.NetSuite.AccountID,
@@ -243,6 +251,7 @@ func (c *Config) Redacted() map[string]any {
 			"global_id":    c.Customers.GlobalID,
 			"default_name": c.Customers.DefaultName,
 			"type":         c.Customers.Type,
+			"export_field": c.Customers.ExportField,
 		},
 		"classification": map[string]any{
 			"subsidiary": c.Classification.Subsidiary,
@@ -259,6 +268,7 @@ func (c *Config) Redacted() map[string]any {
 			"secret":       sec(c.Webhook.Secret),
 			"addr":         c.Webhook.Addr,
 			"all_invoices": c.Webhook.AllInvoices,
+			"events":       c.Webhook.Events,
 		},
 		"notify": map[string]any{"ping_url": sec(c.Notify.PingURL)},
 	}

@@ -72,6 +72,9 @@ const (
 	CustomersMatchEmail = "match_email" // reuse an existing NetSuite customer with the same email, else create
 	CustomersGlobal     = "global"      // every transaction goes to customers.global_id
 
+	EventsInvoices = "invoices" // webhook.events: manual invoices in real time, everything else daily
+	EventsAll      = "all"      // webhook.events: every event of the connector's table in real time
+
 	CustomerCompany    = "company"    // the Stripe name is the company name
 	CustomerIndividual = "individual" // the Stripe name is split into first and last name
 
@@ -92,6 +95,7 @@ func Keys() []Key {
 		s("stripe.api_base", DefaultStripeAPIBase, "Stripe API base URL (point at a fake or stripe-mock in tests)"),
 		{Name: "stripe.max_retries", Default: DefaultStripeMaxRetries, Doc: "network retries stripe-go makes per request (0–10)"},
 		{Name: "stripe.timeout", Default: DefaultStripeTimeout, Doc: "timeout of one Stripe request (Go duration, at least 5s)"},
+		{Name: "stripe.write_back", Default: false, Doc: "write the NetSuite internal ID of each record into its Stripe object's metadata (netsuite_customer_id, …); needs a key with write access to customers, charges, invoices and refunds"},
 
 		s("netsuite.account_id", "", "NetSuite account ID as shown in Setup > Company > Company Information, e.g. 123456 or 123456_SB1"),
 		s("netsuite.base_url", "", "SuiteTalk REST base URL; empty = https://<account id, lower-case, _ → ->.suitetalk.api.netsuite.com"),
@@ -135,6 +139,7 @@ func Keys() []Key {
 		s("customers.global_id", "", "customer used for every transaction when customers.mode is global"),
 		s("customers.default_name", "", "name for Stripe customers that have none (else the payout is held)"),
 		s("customers.type", CustomerCompany, "company or individual: how new customers are named (metadata netsuite_customer_type overrides)"),
+		s("customers.export_field", "", "NetSuite customer field (e.g. custentity_stripe_customer_id) that `nsrecon customers export` reads and writes the Stripe customer ID in"),
 
 		s("classification.subsidiary", "", "OneWorld subsidiary on every customer and transaction"),
 		s("classification.department", "", "department on every transaction (optional)"),
@@ -145,13 +150,10 @@ func Keys() []Key {
 
 		s("rules.orphan_refund", OrphanHold, "refund/dispute of a charge nsrecon never synced: hold, or deposit_line to rules.orphan_account"),
 		s("rules.orphan_account", "", "account for orphan refunds when rules.orphan_refund is deposit_line"),
-
-		secret("webhook.secret", "Stripe webhook endpoint signing secret (whsec_…)"),
-		s("webhook.addr", DefaultWebhookAddr, "listen address of `nsrecon invoices listen`"),
-		Key{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
-
-		secret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings: <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"),
 	)
+	keys = append(keys, webhookKeys()...)
+	keys = append(keys,
+		secret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings: <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"))
 	for i := range keys {
 		keys[i].Env = []string{EnvName(keys[i].Name)}
 	}
@@ -159,6 +161,17 @@ func Keys() []Key {
 	// from exporting the same secret twice. The prefixed name still wins.
 	keys[0].Env = append(keys[0].Env, "STRIPE_API_KEY")
 	return keys
+}
+
+// webhookKeys are the listener's keys (nsrecon listen, nsrecon invoices
+// listen), in Keys' order.
+func webhookKeys() []Key {
+	return []Key{
+		{Name: "webhook.secret", Default: "", Secret: true, Doc: "Stripe webhook endpoint signing secret (whsec_…)"},
+		{Name: "webhook.addr", Default: DefaultWebhookAddr, Doc: "listen address of `nsrecon invoices listen`"},
+		{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
+		{Name: "webhook.events", Default: EventsInvoices, Doc: "invoices (manual invoices in real time, the rest daily) or all (every event of the connector's table in real time)"},
+	}
 }
 
 // New returns a viper instance set up for nsrecon: NSRECON_* environment

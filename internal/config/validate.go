@@ -108,6 +108,7 @@ func (c *Config) Validate() error {
 	p.currencyMap("currencies", c.Currencies)
 
 	p.enum("rules.orphan_refund", c.Rules.OrphanRefund, OrphanHold, OrphanDepositLine)
+	p.enum("webhook.events", c.Webhook.Events, EventsInvoices, EventsAll)
 	p.internalID("rules.orphan_account", c.Rules.OrphanAccount, c.Rules.OrphanRefund == OrphanDepositLine,
 		"rules.orphan_refund is deposit_line: set the account those lines post to")
 

@@ -72,6 +72,9 @@ type Result struct {
 	Retry bool `json:"-"`
 	// Auth says Stripe or NetSuite refused the credentials.
 	Auth bool `json:"-"`
+	// Charge is the charge that paid the invoice, if it is paid: real-time
+	// sync (package realtime) books its payment next.
+	Charge string `json:"-"`
 }
 
 // Sync syncs invoice id. The error is for what stops more than this
@@ -97,6 +100,9 @@ func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
 		return res, nil
 	}
 	res.Number, res.Customer = inv.Number, inv.Customer
+	if inv.Status == "paid" {
+		res.Charge = inv.Charge
+	}
 
 	var known plan.Known
 	if s.Settings.CustomerMode == "match_email" && cust != nil && cust.Email != "" && s.Customers != nil {

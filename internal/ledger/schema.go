@@ -100,6 +100,21 @@ ALTER TABLE records ADD COLUMN booked_currency TEXT NOT NULL DEFAULT '';     -- 
 ALTER TABLE records ADD COLUMN booked_account  TEXT NOT NULL DEFAULT '';     -- NetSuite internal ID, where the record names one
 ALTER TABLE records ADD COLUMN booked_date     TEXT NOT NULL DEFAULT '';     -- YYYY-MM-DD
 `,
+	// 5: NetSuite internal IDs written back into Stripe metadata
+	// (stripe.write_back); see writebacks.go.
+	`
+CREATE TABLE writebacks (
+	external_id     TEXT PRIMARY KEY,            -- the NetSuite record's (records.external_id)
+	stripe_id       TEXT NOT NULL,               -- the Stripe object whose metadata gets it
+	key             TEXT NOT NULL,               -- metadata key (netsuite_customer_id, …)
+	internal_id     TEXT NOT NULL,               -- the value: the NetSuite internal ID
+	status          TEXT NOT NULL CHECK (status IN ('done', 'retry', 'failed')),
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	last_error      TEXT NOT NULL DEFAULT '',
+	next_attempt_at TEXT NOT NULL DEFAULT '',    -- retry: not before this
+	updated_at      TEXT NOT NULL
+) WITHOUT ROWID;
+`,
 }
 
 // NewerSchemaError says a newer nsrecon wrote the ledger: it is not

@@ -20,7 +20,8 @@ import (
 // balanceTxnExpand.
 const stripeMockVersion = "v0.148.0"
 
-// TestStripeMockContract sends every kind of request the Reader makes,
+// TestStripeMockContract sends every kind of request the Reader and the
+// Writer make,
 // through stripe-go, to stripe-mock, which validates parameters and
 // expansions against Stripe's OpenAPI spec. Its data is canned, so only
 // "was anything rejected" is checked, not the contents.
@@ -54,6 +55,8 @@ func TestStripeMockContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	from := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	w := r.Writer()
+	idMeta := map[string]string{"netsuite_customer_id": "1234"}
 	steps := []struct {
 		name string
 		do   func() error
@@ -73,6 +76,29 @@ func TestStripeMockContract(t *testing.T) {
 		{"get customer", func() error { _, err := r.customer(ctx, "cus_contract"); return err }},
 		{"get invoice with expansions", func() error { _, _, err := r.Invoice(ctx, "in_contract"); return err }},
 		{"list invoice lines", func() error { _, err := r.invoiceLines(ctx, "in_contract", "il_contract"); return err }},
+		// Real-time reads.
+		{"charge activity: charge with balance transaction, refunds of the charge", func() error {
+			_, err := r.Fresh().ChargeActivity(ctx, "ch_contract")
+			return err
+		}},
+		{"refunds of a charge with their balance transactions", func() error {
+			return r.Fresh().refundsInto(ctx, "ch_contract", newSnapshot())
+		}},
+		{"dispute activity", func() error { _, err := r.Fresh().DisputeActivity(ctx, "dp_contract"); return err }},
+		{"price with product", func() error { _, err := r.Price(ctx, "price_contract"); return err }},
+		// Writes: write-back and customer export.
+		{"metadata on a customer", func() error { return w.SetMetadata(ctx, "customers", "cus_contract", idMeta) }},
+		{"metadata on a charge", func() error { return w.SetMetadata(ctx, "charges", "ch_contract", idMeta) }},
+		{"metadata on an invoice", func() error { return w.SetMetadata(ctx, "invoices", "in_contract", idMeta) }},
+		{"metadata on a refund", func() error { return w.SetMetadata(ctx, "refunds", "re_contract", idMeta) }},
+		{"create customer", func() error {
+			_, err := w.CreateCustomer(ctx, CustomerFields{Name: "Ada", Email: "ada@example.com", Metadata: idMeta})
+			return err
+		}},
+		{"update customer", func() error {
+			return w.UpdateCustomer(ctx, "cus_contract", CustomerFields{Name: "Ada", Email: "ada@example.com"})
+		}},
+		{"customer by email", func() error { _, err := w.CustomerByEmail(ctx, "ada@example.com"); return err }},
 	}
 	for _, s := range steps {
 		if err := s.do(); err != nil {

@@ -158,6 +158,9 @@ func toInvoice(inv *stripe.Invoice, lines []*stripe.InvoiceLineItem) *Invoice {
 	if inv.Customer != nil {
 		out.Customer = inv.Customer.ID
 	}
+	if inv.Charge != nil {
+		out.Charge = inv.Charge.ID
+	}
 	for _, l := range lines {
 		out.Lines = append(out.Lines, toInvoiceLine(l))
 	}

@@ -158,6 +158,8 @@ type Invoice struct {
 	Lines     []InvoiceLine     `json:"lines"`
 	Discounts []Discount        `json:"discounts,omitempty"` // total_discount_amounts
 	Metadata  map[string]string `json:"metadata,omitempty"`
+	// Charge is the charge that paid the invoice, if any.
+	Charge string `json:"charge,omitempty"`
 }
 
 // InvoiceLine is one line of an invoice. Amount is the line total before

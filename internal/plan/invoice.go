@@ -37,8 +37,10 @@ func BuildInvoice(inv *payout.Invoice, cust *payout.Customer, s Settings, known 
 	return b.plan
 }
 
-// IsInvoicePlan reports whether p came from BuildInvoice rather than Build.
-func (p *Plan) IsInvoicePlan() bool { return p.Kind == KindInvoice }
+// IsInvoicePlan reports whether p came from BuildInvoice or another
+// real-time builder rather than Build: it belongs to no payout and has no
+// deposit.
+func (p *Plan) IsInvoicePlan() bool { return p.Kind != KindPayout }
 
 func (b *builder) buildInvoice(inv *payout.Invoice) {
 	switch inv.Status {

@@ -37,6 +37,11 @@ const (
 	// KindInvoice: the records of one finalized invoice, outside any
 	// payout (BuildInvoice).
 	KindInvoice
+	// KindRealtime: the records of Stripe objects synced in real time
+	// (a charge and its refunds, a dispute, a customer, a price), outside
+	// any payout and without a deposit (BuildRealtime, BuildCustomer,
+	// BuildPrice).
+	KindRealtime
 )
 
 // Held reports whether validation found anything that stops the push.

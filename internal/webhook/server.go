@@ -36,6 +36,10 @@ type Config struct {
 	// AllInvoices syncs every invoice in real time, not only manual ones
 	// (webhook.all_invoices).
 	AllInvoices bool
+	// Events is webhook.events: EventsInvoices (default) or EventsAll, in
+	// which Syncer must sync every kind of object RouteRealtime queues
+	// (*realtime.Syncer).
+	Events string
 	// Concurrency is how many invoices sync at once (default 10). Each sync
 	// is a short chain of requests (customer and items, then the invoice),
 	// so about twice NetSuite's concurrency keeps its slots busy; the
@@ -83,6 +87,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("webhook: no ledger")
 	case cfg.Syncer == nil:
 		return nil, errors.New("webhook: no invoice syncer")
+	case cfg.Events != "" && cfg.Events != EventsInvoices && cfg.Events != EventsAll:
+		return nil, fmt.Errorf("webhook: events %q: want %s or %s", cfg.Events, EventsInvoices, EventsAll)
 	}
 	cfg.Concurrency = cmp.Or(cfg.Concurrency, 10)
 	cfg.MinBackoff = cmp.Or(cfg.MinBackoff, 2*time.Second)
@@ -158,7 +164,7 @@ func (s *Server) receive(w http.ResponseWriter, r *http.Request) {
 	if ev.Data != nil {
 		obj, prev = ev.Data.Object, ev.Data.PreviousAttributes
 	}
-	d := Route(string(ev.Type), obj, prev, s.cfg.AllInvoices)
+	d := RouteFor(s.cfg.Events, string(ev.Type), obj, prev, s.cfg.AllInvoices)
 	if id := str(obj, "id"); d.Sync() && !stripeID.MatchString(id) {
 		d = Decision{Status: ledger.EventIgnored, Reason: "object id " + shortQuote(id) + " is not a Stripe ID: nothing to sync"}
 	}

@@ -120,6 +120,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		err = s.get(w, parts[0], parts[1])
 	case len(parts) == 2 && r.Method == http.MethodPut:
 		err = s.upsert(w, r, parts[0], parts[1])
+	case len(parts) == 2 && r.Method == http.MethodPatch:
+		err = s.patch(w, r, parts[0], parts[1])
 	default:
 		err = &apiError{status: http.StatusMethodNotAllowed, code: "METHOD_NOT_ALLOWED",
 			detail: fmt.Sprintf("%s is not supported on %s by the fake.", r.Method, r.URL.Path)}

@@ -37,8 +37,9 @@ var resources = map[string]string{
 // object; the rest are fetched from /v1/invoices/:id/lines.
 const embeddedLines = 10
 
-// Server serves a Scenario as the Stripe API. It never mutates the
-// scenario, so it is safe for concurrent use.
+// Server serves a Scenario as the Stripe API, and takes the writes
+// nsrecon makes (writes.go). It never mutates the scenario: written
+// objects live in an overlay. Safe for concurrent use.
 type Server struct {
 	sc     *Scenario
 	apiKey string
@@ -57,11 +58,34 @@ type Server struct {
 	mu     sync.Mutex
 	total  int
 	counts map[string]int
+
+	// wmu guards written and sorted: reads share it, writes hold it.
+	wmu sync.RWMutex
+	// written holds the objects changed or created by writes, by ID; they
+	// take precedence over the scenario's.
+	written map[string]map[string]any
+	created int // objects created, for their IDs
+}
+
+// lookup returns the object with this ID as it is now, written or not.
+// Callers hold wmu.
+func (s *Server) lookup(id string) (map[string]any, bool) {
+	if o, ok := s.written[id]; ok {
+		return o, true
+	}
+	o, ok := s.sc.Objects[id]
+	return o, ok
+}
+
+// object is lookup without the found flag.
+func (s *Server) object(id string) map[string]any {
+	o, _ := s.lookup(id)
+	return o
 }
 
 // New serves sc to clients presenting apiKey.
 func New(sc *Scenario, apiKey string) *Server {
-	s := &Server{sc: sc, apiKey: apiKey, sorted: map[string][]string{}, counts: map[string]int{}}
+	s := &Server{sc: sc, apiKey: apiKey, sorted: map[string][]string{}, counts: map[string]int{}, written: map[string]map[string]any{}}
 	for id, o := range sc.Objects {
 		t := objectType(o)
 		s.sorted[t] = append(s.sorted[t], id)
@@ -158,7 +182,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			Message: "Too many requests hit the API too quickly. We recommend an exponential backoff of your requests."})
 		return
 	}
-	body, e := s.handle(r)
+	var body any
+	var e *apiError
+	if r.Method == http.MethodGet {
+		s.wmu.RLock()
+		body, e = s.handle(r)
+		s.wmu.RUnlock()
+	} else {
+		s.wmu.Lock()
+		body, e = s.write(r)
+		s.wmu.Unlock()
+	}
 	if e != nil {
 		writeError(w, e)
 		return
@@ -303,7 +337,7 @@ func checkParams(spec endpointSpec, q url.Values) *apiError {
 }
 
 func (s *Server) retrieve(typ, id string) (map[string]any, *apiError) {
-	o, ok := s.sc.Objects[id]
+	o, ok := s.lookup(id)
 	if !ok || objectType(o) != typ {
 		return nil, invalid(404, "resource_missing", "id", "No such %s: '%s'", strings.ReplaceAll(typ, "_", " "), id)
 	}
@@ -358,7 +392,7 @@ func (s *Server) expandPath(v any, path []string) {
 			return
 		}
 		if id, isID := field.(string); isID {
-			ref, found := s.sc.Objects[id]
+			ref, found := s.lookup(id)
 			if !found {
 				return // Stripe would too: unknown references stay IDs.
 			}
@@ -391,7 +425,7 @@ func (s *Server) list(coll, typ string, q url.Values, expand []string) (any, *ap
 	}
 
 	if po, ok := eq["payout"]; ok && coll == "balance_transactions" {
-		p, found := s.sc.Objects[po]
+		p, found := s.lookup(po)
 		if !found || objectType(p) != "payout" {
 			return nil, invalid(404, "resource_missing", "payout", "No such payout: '%s'", po)
 		}
@@ -424,7 +458,7 @@ func (s *Server) list(coll, typ string, q url.Values, expand []string) (any, *ap
 	}
 	var items []map[string]any
 	for _, id := range s.sorted[typ] {
-		if o := s.sc.Objects[id]; match(o) && o["deleted"] != true { // lists leave deleted objects out
+		if o := s.object(id); match(o) && o["deleted"] != true { // lists leave deleted objects out
 			items = append(items, o)
 		}
 	}
@@ -436,7 +470,7 @@ func isPagingParam(k string) bool {
 }
 
 func (s *Server) invoiceLines(invoiceID string, q url.Values, expand []string) (any, *apiError) {
-	inv, ok := s.sc.Objects[invoiceID]
+	inv, ok := s.lookup(invoiceID)
 	if !ok || objectType(inv) != "invoice" {
 		return nil, invalid(404, "resource_missing", "invoice", "No such invoice: '%s'", invoiceID)
 	}
