@@ -593,12 +593,14 @@ func (s *Server) checkApply(rec *record, selfID string, limit *big.Rat) *apiErro
 		sum.Add(sum, amt)
 	}
 	for doc, amt := range want {
-		if s.typeOf[doc] != "invoice" {
-			continue
+		if s.typeOf[doc] == "invoice" {
+			if rem := s.remaining(doc, selfID); amt.Cmp(rem) > 0 {
+				return badRequest("INVALID_FLD_VALUE", "apply",
+					"The amount applied to invoice %s (%s) exceeds its amount remaining (%s).", doc, fmtDec(amt), fmtDec(rem))
+			}
 		}
-		if rem := s.remaining(doc, selfID); amt.Cmp(rem) > 0 {
-			return badRequest("INVALID_FLD_VALUE", "apply",
-				"The amount applied to invoice %s (%s) exceeds its amount remaining (%s).", doc, fmtDec(amt), fmtDec(rem))
+		if e := s.checkOpen(rec, doc, amt, selfID); e != nil { // open.go
+			return e
 		}
 	}
 	if limit != nil && sum.Cmp(limit) > 0 {
