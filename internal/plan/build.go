@@ -45,6 +45,9 @@ type builder struct {
 	lineProblems int
 	// missingKeys are the config keys already reported as missing mappings.
 	missingKeys map[Key]bool
+	// open is, per charge, what refunds and disputes can still take back
+	// from its payment (open.go).
+	open map[string]int64
 }
 
 func newBuilder(snap *payout.Snapshot, s Settings, known Known, p *Plan, currency string) *builder {
@@ -59,6 +62,7 @@ func newBuilder(snap *payout.Snapshot, s Settings, known Known, p *Plan, currenc
 		index:       make(map[string]int),
 		cur:         strings.ToLower(currency),
 		missingKeys: make(map[Key]bool),
+		open:        make(map[string]int64),
 	}
 }
 

@@ -54,6 +54,7 @@ func (b *builder) charge(bt *payout.BalanceTransaction) {
 		pay.Memo += connectMemo(ch)
 	}
 	b.add(Record{Type: netsuite.TypeCustomerPayment, ExternalID: pay.ExternalID, Source: ch.ID, Body: pay})
+	b.open[ch.ID] = paid
 	b.depositPayment(bt, pay.ExternalID, paid, ccy, ch.ID)
 	b.fees(bt, ch.ID, b.s.Mapping(KeyStripeFees))
 }
