@@ -137,7 +137,8 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 	if err != nil {
 		return err
 	}
-	known := knownSet{planned: map[string]bool{}, remote: map[string]bool{}, emails: map[string]string{}}
+	known := knownSet{planned: map[string]bool{}, remote: map[string]bool{}, emails: map[string]string{},
+		verified: map[string]bool{}, open: map[string]string{}}
 	if r.Ledger != nil {
 		ids, err := r.Ledger.Known(ctx)
 		if err != nil {
@@ -211,7 +212,10 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	if err != nil {
 		return report.Payout{}, err
 	}
-	pl := plan.Build(snap, opts.Settings, known)
+	pl, err := r.planVerified(ctx, snap, opts.Settings, known)
+	if err != nil {
+		return report.Payout{}, err
+	}
 	if r.OnPlan != nil {
 		r.OnPlan(pl)
 	}
@@ -242,6 +246,19 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	// writer of a payout's row, whatever the outcome.
 	res, err := r.Push.Push(ctx, pl)
 	return entry, pushed(&entry, res, err) // the pusher logged the outcome
+}
+
+// planVerified plans a payout and, when it is ready and NetSuite can be
+// asked, verifies before its first write what the plan relies on there
+// (verify.go): anything missing or short holds it.
+func (r *Runner) planVerified(ctx context.Context, snap *payout.Snapshot, s plan.Settings, known knownSet) (*plan.Plan, error) {
+	pl := plan.Build(snap, s, known)
+	problems, err := r.verify(ctx, pl, known)
+	if err != nil {
+		return nil, fmt.Errorf("verifying payout %s in NetSuite: %w", snap.Payout.ID, err)
+	}
+	pl.Problems = append(pl.Problems, problems...)
+	return pl, nil
 }
 
 // pushed puts the pusher's result into the payout's report entry and
