@@ -25,6 +25,7 @@ func Build(snap *payout.Snapshot, s Settings, known Known) *Plan {
 	b := newBuilder(snap, s, known, &Plan{Kind: KindPayout, Payout: snap.Payout}, snap.Payout.Currency)
 	b.build()
 	b.validate()
+	b.plan.Refundable = b.open
 	return b.plan
 }
 
@@ -48,6 +49,8 @@ type builder struct {
 	// open is, per charge, what refunds and disputes can still take back
 	// from its payment (open.go).
 	open map[string]int64
+	// fromNetSuite marks the charges whose open amount NetSuite gave.
+	fromNetSuite map[string]bool
 }
 
 func newBuilder(snap *payout.Snapshot, s Settings, known Known, p *Plan, currency string) *builder {
@@ -55,14 +58,15 @@ func newBuilder(snap *payout.Snapshot, s Settings, known Known, p *Plan, currenc
 		known = KnownSet(nil)
 	}
 	return &builder{
-		snap:        snap,
-		s:           s,
-		known:       known,
-		plan:        p,
-		index:       make(map[string]int),
-		cur:         strings.ToLower(currency),
-		missingKeys: make(map[Key]bool),
-		open:        make(map[string]int64),
+		snap:         snap,
+		s:            s,
+		known:        known,
+		plan:         p,
+		index:        make(map[string]int),
+		cur:          strings.ToLower(currency),
+		missingKeys:  make(map[Key]bool),
+		open:         make(map[string]int64),
+		fromNetSuite: make(map[string]bool),
 	}
 }
 

@@ -73,7 +73,13 @@ func (b *builder) payerOf(ch *payout.Charge, object string) (p payer, existing *
 	if c.Deleted {
 		return b.deletedPayer(ch, c)
 	}
-	if id := c.Metadata["netsuite_customer_id"]; id != "" {
+	if id := strings.TrimSpace(c.Metadata["netsuite_customer_id"]); id != "" {
+		if !netsuite.Digits(id) {
+			b.problem(outcome.CodeMalformed, c.ID,
+				"set netsuite_customer_id on "+c.ID+" in Stripe to the NetSuite customer's internal ID (digits only), or remove it",
+				"customer %s has metadata netsuite_customer_id %q, which is not a NetSuite internal ID", c.ID, id)
+			return p, nil, false
+		}
 		return p, &netsuite.Ref{ID: id}, true
 	}
 	return payer{

@@ -19,20 +19,37 @@ type OpenAmounts interface {
 	OpenAmount(externalID string) (decimal string, ok bool)
 }
 
+// RunMemory is implemented by a Known that remembers, from the payouts
+// planned earlier in the same run, what refunds and disputes can still
+// take back from a charge (Plan.Refundable).
+type RunMemory interface {
+	Refundable(chargeID string) (minor int64, ok bool)
+}
+
 // refundable is what refunds and disputes can still take back from a
 // charge, in its currency: what its payment brought (planned in this
-// payout), else what NetSuite says is open on an earlier payout's payment,
-// else the amount captured; less what reversals planned before took.
+// payout), else what an earlier payout of this run left, else what NetSuite
+// says is open on an earlier payout's payment, else the amount captured;
+// less what reversals planned before took. (For an invoice charge of an
+// earlier run, NetSuite's open amount is the invoice's, not the charge's:
+// only this run's reversals of it are known.)
 func (b *builder) refundable(ch *payout.Charge, ccy string) int64 {
 	if v, ok := b.open[ch.ID]; ok {
 		return v
 	}
 	v := captured(ch)
+	if m, ok := b.known.(RunMemory); ok {
+		if r, ok := m.Refundable(ch.ID); ok {
+			b.open[ch.ID] = r
+			return r
+		}
+	}
 	if ch.Invoice == "" {
 		if oa, ok := b.known.(OpenAmounts); ok {
 			if s, ok := oa.OpenAmount(ExternalID(ch.ID)); ok {
 				if m, err := money.Parse(s, ccy); err == nil {
 					v = m
+					b.fromNetSuite[ch.ID] = true
 				}
 			}
 		}
@@ -54,6 +71,13 @@ func captured(ch *payout.Charge) int64 {
 // line to accounts.over_refund), else nothing: the payout is held.
 func (b *builder) applicable(bt *payout.BalanceTransaction, r reversed) (int64, bool) {
 	open := max(b.refundable(r.ch, r.ccy), 0)
+	if b.fromNetSuite[r.ch.ID] && b.known.Has(ExternalID(r.id)) {
+		// Its customer refund exists already (a payout that failed
+		// partway, a lost ledger): NetSuite's open amount is net of it,
+		// and sending it again replaces it.
+		open += r.amount
+		b.open[r.ch.ID] = open
+	}
 	if r.amount <= open {
 		return r.amount, true
 	}

@@ -22,6 +22,10 @@ type Plan struct {
 	Problems     []outcome.Problem `json:"problems,omitempty"`
 	// Notes are facts for a person that do not stop the payout.
 	Notes []string `json:"notes,omitempty"`
+	// Refundable is, per charge this plan pays or reverses, what refunds
+	// and disputes can still take back from it afterwards (charge
+	// currency): a run remembers it for its later payouts (RunMemory).
+	Refundable map[string]int64 `json:"-"`
 }
 
 // Kind is what a plan is for.

@@ -22,8 +22,19 @@ type knownSet struct {
 	// verified holds "table:ID" of customers and items found in NetSuite
 	// this run (verify.go); open, per external ID, what is open on a
 	// transaction of an earlier payout, read for the payout being planned.
-	verified map[string]bool
-	open     map[string]string
+	verified   map[string]bool
+	open       map[string]string
+	refundable map[string]int64 // charge ID → what payouts planned ready this run left refundable
+	// looked holds the transactions findParents asked NetSuite about for
+	// the payout being planned (found or not: remote says).
+	looked map[string]bool
+}
+
+// Refundable is what this run's earlier payouts left refundable on a
+// charge (plan.RunMemory).
+func (k knownSet) Refundable(chargeID string) (int64, bool) {
+	v, ok := k.refundable[chargeID]
+	return v, ok
 }
 
 // OpenAmount is what NetSuite has open on a transaction of an earlier
@@ -46,8 +57,9 @@ func (r *Runner) findParents(ctx context.Context, snap *payout.Snapshot, known k
 		return nil
 	}
 	clear(known.open)
+	clear(known.looked)
 	if v, ok := r.Records.(Verifier); ok {
-		return findParentsBatched(ctx, v, parentIDs(snap), known)
+		return findParentsBatched(ctx, v, parentIDs(snap), reversalIDs(snap), known)
 	}
 	inPayout := map[string]bool{}
 	for _, bt := range snap.Transactions {
@@ -71,6 +83,20 @@ func (r *Runner) findParents(ctx context.Context, snap *payout.Snapshot, known k
 }
 
 type parentID struct{ typ, ext string }
+
+// reversalIDs are the external IDs of the customer refunds of the
+// payout's refunds and disputes.
+func reversalIDs(snap *payout.Snapshot) []string {
+	var out []string
+	for id := range snap.Refunds {
+		out = append(out, plan.ExternalID(id))
+	}
+	for id := range snap.Disputes {
+		out = append(out, plan.ExternalID(id))
+	}
+	slices.Sort(out)
+	return out
+}
 
 // parentIDs are the records refunds and disputes of charges from earlier
 // payouts apply to: the payment (plain charges) or the invoice.
@@ -107,13 +133,19 @@ func parentIDs(snap *payout.Snapshot) []parentID {
 // findParentsBatched finds the parents in one query (per LookupBatch),
 // with what is open on each, also for those the ledger knows: what earlier
 // refunds left open decides how much a new one can apply.
-func findParentsBatched(ctx context.Context, v Verifier, ids []parentID, known knownSet) error {
+func findParentsBatched(ctx context.Context, v Verifier, ids []parentID, reversals []string, known knownSet) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	exts := make([]string, len(ids))
+	exts := make([]string, len(ids), len(ids)+len(reversals))
 	for i, id := range ids {
 		exts[i] = id.ext
+	}
+	// The refunds and disputes themselves, in the same query: one that
+	// exists already is inside what NetSuite says is open.
+	exts = append(exts, reversals...)
+	for _, e := range exts {
+		known.looked[e] = true
 	}
 	found, err := v.LookUp(ctx, netsuite.TableTransaction, nil, exts)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"time"
 
@@ -138,7 +139,7 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 		return err
 	}
 	known := knownSet{planned: map[string]bool{}, remote: map[string]bool{}, emails: map[string]string{},
-		verified: map[string]bool{}, open: map[string]string{}}
+		verified: map[string]bool{}, open: map[string]string{}, refundable: map[string]int64{}, looked: map[string]bool{}}
 	if r.Ledger != nil {
 		ids, err := r.Ledger.Known(ctx)
 		if err != nil {
@@ -229,6 +230,7 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		for _, rec := range pl.Records {
 			known.planned[rec.ExternalID] = true
 		}
+		maps.Copy(known.refundable, pl.Refundable)
 	}
 	if opts.DryRun || notPaid {
 		return entry, nil
@@ -268,6 +270,9 @@ func pushed(entry *report.Payout, res push.Result, err error) error {
 	entry.Status = res.Status
 	entry.DepositID = res.DepositID
 	entry.Pushed = res.Pushed
+	if pw, ok := res.PartlyWritten(); ok {
+		defer func() { entry.Problems = append(entry.Problems, pw) }()
+	}
 	for _, e := range res.Errors {
 		entry.Problems = append(entry.Problems, e.Problem())
 		if e.Status == http.StatusTooManyRequests {

@@ -23,24 +23,27 @@ type Verifier interface {
 // table the internal and external IDs it references, and per document of
 // an earlier payout what the plan applies to it.
 type needs struct {
-	ids, exts map[string][]string        // table → IDs
-	by        map[string]string          // table:ID → the record that needs it first
-	applied   map[string]int64           // document external ID → Σ applied, minor units
-	ccy       map[string]string          // document external ID → currency of what is applied
-	appliedBy map[string][]string        // document external ID → the records applying to it
-	found     map[string]*netsuite.Found // table:ID → what the lookup found
-	planned   map[string]bool            // external IDs the plan creates
+	ids, exts map[string][]string         // table → IDs
+	by        map[string]string           // table:ID → the record that needs it first
+	applied   map[string]int64            // document external ID → Σ applied, minor units
+	ccy       map[string]string           // document external ID → currency of what is applied
+	appliedBy map[string][]string         // document external ID → the records applying to it
+	appliers  map[string]map[string]int64 // document external ID → applying record's external ID → amount
+	found     map[string]*netsuite.Found  // table:ID → what the lookup found
+	planned   map[string]bool             // external IDs the plan creates
+	applier   string                      // the record being read (planNeeds)
 }
 
 func planNeeds(pl *plan.Plan) *needs {
 	n := &needs{ids: map[string][]string{}, exts: map[string][]string{}, by: map[string]string{},
-		applied: map[string]int64{}, ccy: map[string]string{}, appliedBy: map[string][]string{},
+		applied: map[string]int64{}, ccy: map[string]string{}, appliedBy: map[string][]string{}, appliers: map[string]map[string]int64{},
 		found: map[string]*netsuite.Found{}, planned: map[string]bool{}}
 	for _, r := range pl.Records {
 		n.planned[r.ExternalID] = true
 	}
 	for _, r := range pl.Records {
 		who := r.Type + " " + r.ExternalID
+		n.applier = r.ExternalID
 		switch body := r.Body.(type) {
 		case *netsuite.Invoice:
 			n.ref(netsuite.TableCustomer, body.Entity, who)
@@ -100,6 +103,10 @@ func (n *needs) apply(l *netsuite.ApplyList, who string) {
 			n.applied[doc] += a.Amount.Minor
 			n.ccy[doc] = a.Amount.Currency
 			n.appliedBy[doc] = append(n.appliedBy[doc], who)
+			if n.appliers[doc] == nil {
+				n.appliers[doc] = map[string]int64{}
+			}
+			n.appliers[doc][n.applier] += a.Amount.Minor
 		}
 	}
 }
@@ -118,7 +125,7 @@ func (r *Runner) verify(ctx context.Context, pl *plan.Plan, known knownSet) ([]o
 	for _, table := range []string{netsuite.TableCustomer, netsuite.TableItem, netsuite.TableTransaction} {
 		ids, exts := known.unverified(table, n.ids[table]), known.unverified(table, n.exts[table])
 		if table == netsuite.TableTransaction {
-			exts = n.readBefore(exts, known)
+			exts = n.readBefore(append(exts, n.applierIDs()...), known)
 		}
 		if len(ids)+len(exts) == 0 {
 			continue
@@ -140,16 +147,33 @@ func (r *Runner) verify(ctx context.Context, pl *plan.Plan, known knownSet) ([]o
 	return n.problems(known), nil
 }
 
-// readBefore drops the transactions findParents read for this payout
-// (with what is open on them) and counts them found.
+// applierIDs are the plan's records that apply to documents of earlier
+// payouts: one that already exists in NetSuite (a payout failed partway, a
+// lost ledger) is applied there already, so what it applies is no longer
+// open but is not needed again either.
+func (n *needs) applierIDs() []string {
+	var out []string
+	for _, m := range n.appliers {
+		for ext := range m {
+			out = append(out, ext)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// readBefore drops the transactions findParents asked about for this
+// payout, counting those it found (with what is open on them).
 func (n *needs) readBefore(exts []string, known knownSet) []string {
 	var out []string
 	for _, ext := range exts {
-		if open, ok := known.open[ext]; ok {
-			n.found[netsuite.TableTransaction+":"+ext] = &netsuite.Found{ExternalID: ext, Open: open}
+		if !known.looked[ext] {
+			out = append(out, ext)
 			continue
 		}
-		out = append(out, ext)
+		if known.remote[ext] {
+			n.found[netsuite.TableTransaction+":"+ext] = &netsuite.Found{ExternalID: ext, Open: known.open[ext]}
+		}
 	}
 	return out
 }
@@ -191,7 +215,13 @@ func (n *needs) problems(known knownSet) []outcome.Problem {
 		}
 		ccy := n.ccy[doc]
 		open, err := money.Parse(f.Open, ccy)
-		if err != nil || open >= n.applied[doc] {
+		need := n.applied[doc]
+		for ext, amt := range n.appliers[doc] {
+			if n.found[netsuite.TableTransaction+":"+ext] != nil {
+				need -= amt // already applied in NetSuite: replaced by itself
+			}
+		}
+		if err != nil || open >= need {
 			continue
 		}
 		out = append(out, outcome.Problem{Code: outcome.CodeNotOpen, Object: doc,

@@ -217,6 +217,9 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request, typ, id string) 
 	body["externalId"] = eid
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if e := s.refused(eid); e != nil { // refuse.go
+		return e
+	}
 	existing := s.lookup(typ, id)
 	selfID := ""
 	if existing != nil {
