@@ -82,6 +82,13 @@ const (
 	OverRefundDepositLine = "deposit_line" // apply what is open; the rest is a deposit line to accounts.over_refund
 )
 
+// ruleKeys are the rules.* policy keys.
+var ruleKeys = [...]Key{
+	{Name: "rules.orphan_refund", Default: OrphanHold, Doc: "refund/dispute of a charge nsrecon never synced: hold, or deposit_line to rules.orphan_account"},
+	{Name: "rules.orphan_account", Default: "", Doc: "account for orphan refunds when rules.orphan_refund is deposit_line"},
+	{Name: "rules.over_refund", Default: OverRefundHold, Doc: "refund or dispute larger than what is open on its payment: hold, or deposit_line (apply what is open, the rest to accounts.over_refund)"},
+}
+
 // Keys returns every configuration key, in the order of the example file.
 // It is a function rather than a package variable so nobody can mutate it.
 func Keys() []Key {
@@ -149,10 +156,7 @@ func Keys() []Key {
 
 		m("currencies", "currency → NetSuite currency internal ID, e.g. eur: \"2\"; absent = NetSuite's default for the customer"),
 
-		s("rules.orphan_refund", OrphanHold, "refund/dispute of a charge nsrecon never synced: hold, or deposit_line to rules.orphan_account"),
-		s("rules.orphan_account", "", "account for orphan refunds when rules.orphan_refund is deposit_line"),
-		s("rules.over_refund", OverRefundHold, "refund or dispute larger than what is open on its payment: hold, or deposit_line (apply what is open, the rest to accounts.over_refund)"),
-
+		ruleKeys[0], ruleKeys[1], ruleKeys[2],
 		secret("webhook.secret", "Stripe webhook endpoint signing secret (whsec_…)"),
 		s("webhook.addr", DefaultWebhookAddr, "listen address of `nsrecon invoices listen`"),
 		{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},

@@ -126,17 +126,22 @@ func (c *Config) Validate() error {
 
 	p.currencyMap("currencies", c.Currencies)
 
+	p.rules(c)
+
+	if _, _, err := net.SplitHostPort(c.Webhook.Addr); err != nil {
+		p.add("webhook.addr", "must be host:port, e.g. 127.0.0.1:8080 (got %q)", c.Webhook.Addr)
+	}
+	return p.err()
+}
+
+// rules checks the rules.* policies and the accounts they need.
+func (p *problemList) rules(c *Config) {
 	p.enum("rules.orphan_refund", c.Rules.OrphanRefund, OrphanHold, OrphanDepositLine)
 	p.internalID("rules.orphan_account", c.Rules.OrphanAccount, c.Rules.OrphanRefund == OrphanDepositLine,
 		"rules.orphan_refund is deposit_line: set the account those lines post to")
 	p.enum("rules.over_refund", c.Rules.OverRefund, OverRefundHold, OverRefundDepositLine)
 	p.internalID("accounts.over_refund", c.Accounts.OverRefund, c.Rules.OverRefund == OverRefundDepositLine,
 		"rules.over_refund is deposit_line: set the account the part beyond what is open posts to")
-
-	if _, _, err := net.SplitHostPort(c.Webhook.Addr); err != nil {
-		p.add("webhook.addr", "must be host:port, e.g. 127.0.0.1:8080 (got %q)", c.Webhook.Addr)
-	}
-	return p.err()
 }
 
 // ValidateStripe checks what reading from Stripe needs.
