@@ -88,6 +88,9 @@ func (b *builder) build() {
 		b.problem(outcome.CodeUnknownCurrency, po.ID, "", "payout %s has currency %q, which is not an ISO 4217 code", po.ID, po.Currency)
 		return
 	}
+	if !b.checkPayout() { // checks.go
+		return
+	}
 	b.newDeposit()
 	if po.Amount < 0 {
 		b.problem(outcome.CodeNegativePayout, po.ID,
@@ -167,6 +170,9 @@ func (b *builder) txn(bt *payout.BalanceTransaction) {
 	if bt.Net != bt.Amount-bt.Fee {
 		b.problem(outcome.CodeBadAmount, bt.ID, "",
 			"balance transaction %s: net %d ≠ amount %d − fee %d", bt.ID, bt.Net, bt.Amount, bt.Fee)
+		return
+	}
+	if !b.checkTxn(bt) {
 		return
 	}
 	b.book(bt)

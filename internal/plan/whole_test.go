@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/outcome"
@@ -98,4 +99,79 @@ func TestOverRefundAgainstEarlierPayment(t *testing.T) {
 	}
 	known.open["stripe_ch_old"] = "10.00"
 	mustReady(t, Build(snap, settings(), known))
+}
+
+// match_email: one NetSuite customer per email, compared trimmed and
+// case-insensitively, within a payout and across payouts (the second
+// payout finds the first's customer by its external ID).
+func TestOneCustomerPerEmail(t *testing.T) {
+	s := settings()
+	s.CustomerMode = "match_email"
+	b := newSnap("usd")
+	b.customer("cus_1", "Acme", "AP@Acme.test")
+	b.customer("cus_2", "Acme (EU)", "  ap@acme.test ")
+	b.charge("ch_1", "cus_1", "", 1000, 59)
+	b.charge("ch_2", "cus_2", "", 2000, 88)
+	p := Build(b.finish(), s, matcher{emails: map[string]string{}})
+	mustReady(t, p)
+	if n := p.Counts()[netsuite.TypeCustomer]; n != 1 {
+		t.Fatalf("%d customers for one email: %v", n, extIDs(p))
+	}
+	c1 := rec(t, p, "stripe_ch_1").Body.(*netsuite.CustomerPayment).Customer
+	c2 := rec(t, p, "stripe_ch_2").Body.(*netsuite.CustomerPayment).Customer
+	if c1 != c2 || c1.ExternalID == "" {
+		t.Errorf("payments name %+v and %+v", c1, c2)
+	}
+	if email := rec(t, p, c1.ExternalID).Body.(*netsuite.Customer).Email; email != "AP@Acme.test" {
+		t.Errorf("customer email %q", email)
+	}
+	// The next payout: cus_3 shares the address; the first payout's
+	// customer is known (ledger), so none is made.
+	b = newSnap("usd")
+	b.customer("cus_3", "Acme US", "ap@ACME.test")
+	b.charge("ch_3", "cus_3", "", 1500, 74)
+	p2 := Build(b.finish(), s, matcher{KnownSet: KnownSet{c1.ExternalID: true}, emails: map[string]string{}})
+	mustReady(t, p2)
+	if n := p2.Counts()[netsuite.TypeCustomer]; n != 0 || rec(t, p2, "stripe_ch_3").Body.(*netsuite.CustomerPayment).Customer != c1 {
+		t.Errorf("second payout: %v", extIDs(p2))
+	}
+}
+
+// Data Stripe should never send, held before planning with a reason:
+// an invalid email, a payout without an arrival date, a charge without
+// its source, malformed IDs, a netsuite_customer_id that is not an ID.
+func TestStripeDataChecked(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(b *snap)
+		code   string
+	}{
+		{"invalid email", func(b *snap) { b.customer("cus_1", "Acme", "ap at acme") }, outcome.CodeInvalidEmail},
+		{"display-name email", func(b *snap) { b.customer("cus_1", "Acme", "Acme <ap@acme.test>") }, outcome.CodeInvalidEmail},
+		{"no arrival date", func(b *snap) { b.s.Payout.ArrivalDate = time.Time{} }, outcome.CodeMalformed},
+		{"malformed payout ID", func(b *snap) { b.s.Payout.ID = "po 1" }, outcome.CodeMalformed},
+		{"charge without source", func(b *snap) { b.s.Transactions[0].Source = "" }, outcome.CodeMalformed},
+		{"malformed source", func(b *snap) { b.s.Transactions[0].Source = "ch_1;DROP" }, outcome.CodeMalformed},
+		{"malformed txn ID", func(b *snap) { b.s.Transactions[0].ID = "" }, outcome.CodeMalformed},
+		{"customer ID not digits", func(b *snap) {
+			b.s.Customers["cus_1"].Metadata = map[string]string{"netsuite_customer_id": "CUST-12"}
+		}, outcome.CodeMalformed},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := newSnap("usd")
+			b.customer("cus_1", "Acme", "ap@acme.test")
+			b.charge("ch_1", "cus_1", "", 1000, 59)
+			c.mutate(b)
+			p := Build(b.finish(), settings(), nil)
+			if !slices.Contains(codes(p), c.code) {
+				t.Fatalf("problems %+v, want %s", p.Problems, c.code)
+			}
+			for _, pr := range p.Problems {
+				if pr.Code == c.code && (pr.Fix == "" || pr.Object == "") {
+					t.Errorf("problem without object or fix: %+v", pr)
+				}
+			}
+		})
+	}
 }
