@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/nsrecon/nsrecon/internal/money"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
@@ -64,4 +65,21 @@ func (b *builder) balanceMemo(ch *payout.Charge, invExt string, cust netsuite.Re
 		Classification: b.classification(),
 	}
 	b.add(Record{Type: netsuite.TypeCreditMemo, ExternalID: cm.ExternalID, Source: in.ID, Body: cm})
+}
+
+// revRec gives a subscription line Stripe's period as its revenue
+// recognition dates when netsuite.revenue_recognition is on. Stripe's
+// period end is exclusive (the next period's start); NetSuite's end date
+// is the last day recognised, the day before.
+func (b *builder) revRec(l payout.InvoiceLine, line netsuite.ItemLine) netsuite.ItemLine {
+	if !b.s.RevenueRecognition || l.Type != "subscription" || l.Period == nil {
+		return line
+	}
+	line.RevRecStartDate = date(l.Period.Start)
+	end := l.Period.End.Add(-time.Second)
+	if end.Before(l.Period.Start) {
+		end = l.Period.Start
+	}
+	line.RevRecEndDate = date(end)
+	return line
 }

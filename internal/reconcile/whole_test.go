@@ -199,3 +199,38 @@ func TestRefundsRerunWithLostLedger(t *testing.T) {
 	}
 	w.checkBooks(2)
 }
+
+// netsuite.revenue_recognition: subscription lines carry Stripe's period
+// as revRecStartDate/revRecEndDate (end inclusive: the day before Stripe's
+// exclusive end); one-time lines carry none.
+func TestRevenueRecognitionDates(t *testing.T) {
+	w := newWorld(t, "invoice_charges")
+	s := plansettings.From(w.cfg)
+	s.RevenueRecognition = true
+	if got := statuses(w.runWith(filepath.Join(t.TempDir(), "l.db"), w.days[0], w.days[0], s)); got != "reconciled" {
+		t.Fatalf("statuses: %s", got)
+	}
+	withDates, without := 0, 0
+	for _, inv := range w.env.NetSuite.Records(netsuite.TypeInvoice) {
+		lines, _ := inv.Fields["item"].(map[string]any)["items"].([]any)
+		for _, l := range lines {
+			line := l.(map[string]any)
+			start, _ := line["revRecStartDate"].(string)
+			end, _ := line["revRecEndDate"].(string)
+			switch {
+			case start != "" && end != "":
+				withDates++
+				if end <= start {
+					t.Errorf("%s: rev rec %s to %s", inv.ExternalID, start, end)
+				}
+			case start == "" && end == "":
+				without++
+			default:
+				t.Errorf("%s: half a period: %v", inv.ExternalID, line)
+			}
+		}
+	}
+	if withDates == 0 || without == 0 {
+		t.Errorf("%d lines with rev rec dates, %d without; want both", withDates, without)
+	}
+}
