@@ -51,6 +51,9 @@ type builder struct {
 	open map[string]int64
 	// fromNetSuite marks the charges whose open amount NetSuite gave.
 	fromNetSuite map[string]bool
+	// invoicePaidBy names, per Stripe invoice, the charge of this payout
+	// that paid it: a second one would apply to a settled invoice.
+	invoicePaidBy map[string]string
 }
 
 func newBuilder(snap *payout.Snapshot, s Settings, known Known, p *Plan, currency string) *builder {
@@ -58,15 +61,16 @@ func newBuilder(snap *payout.Snapshot, s Settings, known Known, p *Plan, currenc
 		known = KnownSet(nil)
 	}
 	return &builder{
-		snap:         snap,
-		s:            s,
-		known:        known,
-		plan:         p,
-		index:        make(map[string]int),
-		cur:          strings.ToLower(currency),
-		missingKeys:  make(map[Key]bool),
-		open:         make(map[string]int64),
-		fromNetSuite: make(map[string]bool),
+		snap:          snap,
+		s:             s,
+		known:         known,
+		plan:          p,
+		index:         make(map[string]int),
+		cur:           strings.ToLower(currency),
+		missingKeys:   make(map[Key]bool),
+		open:          make(map[string]int64),
+		fromNetSuite:  make(map[string]bool),
+		invoicePaidBy: make(map[string]string),
 	}
 }
 

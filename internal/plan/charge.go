@@ -62,10 +62,16 @@ func (b *builder) charge(bt *payout.BalanceTransaction) {
 // applyToInvoice applies a payment to the NetSuite invoice of the charge's
 // Stripe invoice, planning that invoice when needed.
 func (b *builder) applyToInvoice(pay *netsuite.CustomerPayment, bt *payout.BalanceTransaction, ch *payout.Charge, cust netsuite.Ref, paid int64) bool {
+	if other, paid := b.invoicePaidBy[ch.Invoice]; paid {
+		b.problem(outcome.CodeInvoiceMismatch, bt.ID, "check the charges of invoice "+ch.Invoice+" in the Stripe Dashboard and book the second by hand",
+			"charge %s pays invoice %s, which charge %s in this payout already paid", ch.ID, ch.Invoice, other)
+		return false
+	}
 	balance, ok := b.balancePart(ch, bt.ID)
 	if !ok {
 		return false
 	}
+	b.invoicePaidBy[ch.Invoice] = ch.ID
 	invExt, invTotal, ok := b.invoiceRef(ch.Invoice, cust, bt.ID)
 	if !ok {
 		return false
