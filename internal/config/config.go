@@ -48,8 +48,12 @@ type NetSuiteConfig struct {
 	Timeout     time.Duration `mapstructure:"timeout"`
 	// BaseCurrency is the subsidiary's base currency (lower-case); "" means
 	// "assume the payout currency".
-	BaseCurrency string     `mapstructure:"base_currency"`
-	Auth         AuthConfig `mapstructure:"auth"`
+	BaseCurrency string `mapstructure:"base_currency"`
+	// RevenueRecognition: subscription invoice lines carry Stripe's period
+	// as revenue recognition start and end dates (Advanced Revenue
+	// Management).
+	RevenueRecognition bool       `mapstructure:"revenue_recognition"`
+	Auth               AuthConfig `mapstructure:"auth"`
 }
 
 // AuthConfig holds the credentials of one of the two NetSuite auth methods.
@@ -83,6 +87,7 @@ type AccountsConfig struct {
 	ApplicationFees  string            `mapstructure:"application_fees"`
 	DisputeFees      string            `mapstructure:"dispute_fees"`
 	FXDifference     string            `mapstructure:"fx_difference"`
+	OverRefund       string            `mapstructure:"over_refund"`
 	Categories       map[string]string `mapstructure:"categories"` // reporting_category → account
 	// Lines are the accounts of categories whose lines post to a key of
 	// their own (category.AccountKeys) beyond the fields above, by full
@@ -99,6 +104,7 @@ type ItemsConfig struct {
 	IncomeAccount   string `mapstructure:"income_account"`
 	DiscountAccount string `mapstructure:"discount_account"`
 	Shipping        string `mapstructure:"shipping"`
+	CustomerBalance string `mapstructure:"customer_balance"`
 }
 
 // CustomersConfig says how Stripe customers become NetSuite customers.
@@ -127,6 +133,7 @@ type ClassificationConfig struct {
 type RulesConfig struct {
 	OrphanRefund  string `mapstructure:"orphan_refund"`
 	OrphanAccount string `mapstructure:"orphan_account"`
+	OverRefund    string `mapstructure:"over_refund"`
 }
 
 // WebhookConfig configures the real-time invoice listener.
@@ -219,11 +226,12 @@ func (c *Config) Redacted() map[string]any {
 			"write_back":  c.Stripe.WriteBack,
 		},
 		"netsuite": map[string]any{
-			"account_id":    c.NetSuite.AccountID,
-			"base_url":      c.NetSuite.BaseURL,
-			"concurrency":   c.NetSuite.Concurrency,
-			"timeout":       c.NetSuite.Timeout.String(),
-			"base_currency": c.NetSuite.BaseCurrency,
+			"account_id":          c.NetSuite.AccountID,
+			"base_url":            c.NetSuite.BaseURL,
+			"concurrency":         c.NetSuite.Concurrency,
+			"timeout":             c.NetSuite.Timeout.String(),
+			"base_currency":       c.NetSuite.BaseCurrency,
+			"revenue_recognition": c.NetSuite.RevenueRecognition,
 			"auth": map[string]any{
 				"method":           c.NetSuite.Auth.Method,
 				"consumer_key":     sec(c.NetSuite.Auth.ConsumerKey),
@@ -245,6 +253,7 @@ func (c *Config) Redacted() map[string]any {
 			"income_account":   c.Items.IncomeAccount,
 			"discount_account": c.Items.DiscountAccount,
 			"shipping":         c.Items.Shipping,
+			"customer_balance": c.Items.CustomerBalance,
 		},
 		"customers": map[string]any{
 			"mode":         c.Customers.Mode,
@@ -263,6 +272,7 @@ func (c *Config) Redacted() map[string]any {
 		"rules": map[string]any{
 			"orphan_refund":  c.Rules.OrphanRefund,
 			"orphan_account": c.Rules.OrphanAccount,
+			"over_refund":    c.Rules.OverRefund,
 		},
 		"webhook": map[string]any{
 			"secret":       sec(c.Webhook.Secret),
@@ -284,6 +294,7 @@ func (a AccountsConfig) shown() map[string]any {
 		"application_fees":  a.ApplicationFees,
 		"dispute_fees":      a.DisputeFees,
 		"fx_difference":     a.FXDifference,
+		"over_refund":       a.OverRefund,
 		"categories":        cloneMap(a.Categories),
 	}
 	for k, v := range a.Lines {

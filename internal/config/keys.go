@@ -80,7 +80,17 @@ const (
 
 	OrphanHold        = "hold"         // hold the payout for a person to decide
 	OrphanDepositLine = "deposit_line" // book it as a deposit line to rules.orphan_account
+
+	OverRefundHold        = "hold"         // hold the payout for a person to decide
+	OverRefundDepositLine = "deposit_line" // apply what is open; the rest is a deposit line to accounts.over_refund
 )
+
+// ruleKeys are the rules.* policy keys.
+var ruleKeys = [...]Key{
+	{Name: "rules.orphan_refund", Default: OrphanHold, Doc: "refund/dispute of a charge nsrecon never synced: hold, or deposit_line to rules.orphan_account"},
+	{Name: "rules.orphan_account", Default: "", Doc: "account for orphan refunds when rules.orphan_refund is deposit_line"},
+	{Name: "rules.over_refund", Default: OverRefundHold, Doc: "refund or dispute larger than what is open on its payment: hold, or deposit_line (apply what is open, the rest to accounts.over_refund)"},
+}
 
 // Keys returns every configuration key, in the order of the example file.
 // It is a function rather than a package variable so nobody can mutate it.
@@ -102,6 +112,7 @@ func Keys() []Key {
 		{Name: "netsuite.concurrency", Default: DefaultNetSuiteConcurrent, Doc: "most NetSuite requests in flight (1–100); NetSuite's limit is per account and shared with every other integration"},
 		{Name: "netsuite.timeout", Default: DefaultNetSuiteTimeout, Doc: "timeout of one NetSuite request (Go duration, e.g. 60s, 2m; at least 5s)"},
 		{Name: "netsuite.base_currency", Default: "", Doc: "the subsidiary's base currency (e.g. usd); when set, a foreign-currency charge in a payout of another currency is held, since Stripe's rate is not NetSuite's"},
+		{Name: "netsuite.revenue_recognition", Default: false, Doc: "Advanced Revenue Management: subscription invoice lines carry Stripe's period as revRecStartDate/revRecEndDate"},
 		s("netsuite.auth.method", AuthTBA, "tba (token-based, OAuth 1.0a) or m2m (OAuth 2.0 client credentials with a certificate)"),
 		secret("netsuite.auth.consumer_key", "TBA: integration record's consumer key"),
 		secret("netsuite.auth.consumer_secret", "TBA: integration record's consumer secret"),
@@ -126,6 +137,7 @@ func Keys() []Key {
 		s("accounts.application_fees", "", "account for Connect application fees"),
 		s(category.KeyDisputeFees, "", "expense account for dispute fees"),
 		s("accounts.fx_difference", "", "account for currency-conversion rounding differences"),
+		s("accounts.over_refund", "", "account for the part of a refund or dispute beyond what is open on its payment, when rules.over_refund is deposit_line"),
 		m(category.MapKey, category.MapDoc),
 
 		s("items.refund", "", "credit memo item for refunds and disputes of invoiced charges"),
@@ -134,6 +146,7 @@ func Keys() []Key {
 		s("items.income_account", "", "income account of the service items nsrecon creates"),
 		s("items.discount_account", "", "account of the discount items nsrecon creates for coupons"),
 		s("items.shipping", "", "invoice item for Stripe invoice shipping costs (amount_shipping)"),
+		s("items.customer_balance", "", "credit memo item for the part of an invoice paid from the Stripe customer's credit balance"),
 
 		s("customers.mode", CustomersCreate, "create, match_email or global"),
 		s("customers.global_id", "", "customer used for every transaction when customers.mode is global"),
@@ -148,8 +161,7 @@ func Keys() []Key {
 
 		m("currencies", "currency → NetSuite currency internal ID, e.g. eur: \"2\"; absent = NetSuite's default for the customer"),
 
-		s("rules.orphan_refund", OrphanHold, "refund/dispute of a charge nsrecon never synced: hold, or deposit_line to rules.orphan_account"),
-		s("rules.orphan_account", "", "account for orphan refunds when rules.orphan_refund is deposit_line"),
+		ruleKeys[0], ruleKeys[1], ruleKeys[2],
 	)
 	keys = append(keys, webhookKeys()...)
 	keys = append(keys,

@@ -94,6 +94,7 @@ func (c *Config) Validate() error {
 	p.internalID("items.income_account", c.Items.IncomeAccount, false, "")
 	p.internalID("items.discount_account", c.Items.DiscountAccount, false, "")
 	p.internalID("items.shipping", c.Items.Shipping, false, "")
+	p.internalID("items.customer_balance", c.Items.CustomerBalance, false, "")
 
 	p.enum("customers.mode", c.Customers.Mode, CustomersCreate, CustomersMatchEmail, CustomersGlobal)
 	p.enum("customers.type", c.Customers.Type, CustomerCompany, CustomerIndividual)
@@ -107,15 +108,23 @@ func (c *Config) Validate() error {
 
 	p.currencyMap("currencies", c.Currencies)
 
-	p.enum("rules.orphan_refund", c.Rules.OrphanRefund, OrphanHold, OrphanDepositLine)
+	p.rules(c)
 	p.enum("webhook.events", c.Webhook.Events, EventsInvoices, EventsAll)
-	p.internalID("rules.orphan_account", c.Rules.OrphanAccount, c.Rules.OrphanRefund == OrphanDepositLine,
-		"rules.orphan_refund is deposit_line: set the account those lines post to")
 
 	if _, _, err := net.SplitHostPort(c.Webhook.Addr); err != nil {
 		p.add("webhook.addr", "must be host:port, e.g. 127.0.0.1:8080 (got %q)", c.Webhook.Addr)
 	}
 	return p.err()
+}
+
+// rules checks the rules.* policies and the accounts they need.
+func (p *problemList) rules(c *Config) {
+	p.enum("rules.orphan_refund", c.Rules.OrphanRefund, OrphanHold, OrphanDepositLine)
+	p.internalID("rules.orphan_account", c.Rules.OrphanAccount, c.Rules.OrphanRefund == OrphanDepositLine,
+		"rules.orphan_refund is deposit_line: set the account those lines post to")
+	p.enum("rules.over_refund", c.Rules.OverRefund, OverRefundHold, OverRefundDepositLine)
+	p.internalID("accounts.over_refund", c.Accounts.OverRefund, c.Rules.OverRefund == OverRefundDepositLine,
+		"rules.over_refund is deposit_line: set the account the part beyond what is open posts to")
 }
 
 // ValidateStripe checks what reading from Stripe needs.

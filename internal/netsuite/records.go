@@ -170,6 +170,9 @@ type ItemLine struct {
 	Quantity    int64  `json:"quantity,omitempty"`
 	Amount      Amount `json:"amount"`
 	Description string `json:"description,omitempty"`
+	// Revenue recognition dates (Advanced Revenue Management), YYYY-MM-DD.
+	RevRecStartDate string `json:"revRecStartDate,omitempty"`
+	RevRecEndDate   string `json:"revRecEndDate,omitempty"`
 }
 
 // ItemList is the item sublist of an invoice or credit memo.

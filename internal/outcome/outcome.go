@@ -50,6 +50,12 @@ const (
 	CodeThrottled       = "NETSUITE_THROTTLED"     // NetSuite kept answering 429: its concurrency limit is full
 	CodeNotFinalized    = "INVOICE_NOT_FINALIZED"  // a draft: only finalized invoices reach NetSuite
 	CodeVoided          = "INVOICE_VOID"           // voided before it was synced
+	CodeOverRefund      = "OVER_REFUND"            // a refund or dispute takes back more than is open on its payment
+	CodeNotInNetSuite   = "NOT_IN_NETSUITE"        // verification: something the plan relies on is missing in NetSuite
+	CodeNotOpen         = "NOT_OPEN_IN_NETSUITE"   // verification: less is open in NetSuite than the plan applies
+	CodeMalformed       = "MALFORMED_STRIPE_DATA"  // a Stripe field is missing or malformed
+	CodeInvalidEmail    = "INVALID_EMAIL"          // a customer's email is not an address NetSuite accepts
+	CodePartlyWritten   = "PARTLY_WRITTEN"         // some of the payout's records exist in NetSuite, not all
 )
 
 // Exit statuses of the process, one table for --help, the README and every

@@ -189,7 +189,10 @@ func toInvoice(inv *stripe.Invoice, lines []*stripe.InvoiceLineItem) *Invoice {
 }
 
 func toInvoiceLine(l *stripe.InvoiceLineItem) InvoiceLine {
-	out := InvoiceLine{ID: l.ID, Description: l.Description, Amount: l.Amount, Quantity: l.Quantity}
+	out := InvoiceLine{ID: l.ID, Description: l.Description, Amount: l.Amount, Quantity: l.Quantity, Type: string(l.Type)}
+	if p := l.Period; p != nil && p.Start != 0 && p.End != 0 {
+		out.Period = &Period{Start: unixTime(p.Start), End: unixTime(p.End)}
+	}
 	if p := l.Price; p != nil {
 		out.Price = Price{ID: p.ID, Nickname: p.Nickname, UnitAmount: p.UnitAmount, Metadata: p.Metadata}
 		if p.Product != nil {

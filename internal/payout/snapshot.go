@@ -171,6 +171,16 @@ type InvoiceLine struct {
 	Quantity    int64  `json:"quantity"`
 	// Price the line was billed at; Price.ID is empty for ad-hoc lines.
 	Price Price `json:"price"`
+	// Type is Stripe's line type: "subscription" or "invoiceitem".
+	Type string `json:"type,omitempty"`
+	// Period is the span the line bills (Stripe's period; End exclusive).
+	Period *Period `json:"period,omitempty"`
+}
+
+// Period is a span of time an invoice line bills, End exclusive.
+type Period struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
 }
 
 // Price is a Stripe price with what nsrecon needs of its product.

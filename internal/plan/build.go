@@ -25,6 +25,7 @@ func Build(snap *payout.Snapshot, s Settings, known Known) *Plan {
 	b := newBuilder(snap, s, known, &Plan{Kind: KindPayout, Payout: snap.Payout}, snap.Payout.Currency)
 	b.build()
 	b.validate()
+	b.plan.Refundable = b.open
 	return b.plan
 }
 
@@ -45,6 +46,14 @@ type builder struct {
 	lineProblems int
 	// missingKeys are the config keys already reported as missing mappings.
 	missingKeys map[Key]bool
+	// open is, per charge, what refunds and disputes can still take back
+	// from its payment (open.go).
+	open map[string]int64
+	// fromNetSuite marks the charges whose open amount NetSuite gave.
+	fromNetSuite map[string]bool
+	// invoicePaidBy names, per Stripe invoice, the charge of this payout
+	// that paid it: a second one would apply to a settled invoice.
+	invoicePaidBy map[string]string
 }
 
 func newBuilder(snap *payout.Snapshot, s Settings, known Known, p *Plan, currency string) *builder {
@@ -52,13 +61,16 @@ func newBuilder(snap *payout.Snapshot, s Settings, known Known, p *Plan, currenc
 		known = KnownSet(nil)
 	}
 	return &builder{
-		snap:        snap,
-		s:           s,
-		known:       known,
-		plan:        p,
-		index:       make(map[string]int),
-		cur:         strings.ToLower(currency),
-		missingKeys: make(map[Key]bool),
+		snap:          snap,
+		s:             s,
+		known:         known,
+		plan:          p,
+		index:         make(map[string]int),
+		cur:           strings.ToLower(currency),
+		missingKeys:   make(map[Key]bool),
+		open:          make(map[string]int64),
+		fromNetSuite:  make(map[string]bool),
+		invoicePaidBy: make(map[string]string),
 	}
 }
 
@@ -78,6 +90,9 @@ func (b *builder) build() {
 	}
 	if !money.Known(b.cur) {
 		b.problem(outcome.CodeUnknownCurrency, po.ID, "", "payout %s has currency %q, which is not an ISO 4217 code", po.ID, po.Currency)
+		return
+	}
+	if !b.checkPayout() { // checks.go
 		return
 	}
 	b.newDeposit()
@@ -160,6 +175,9 @@ func (b *builder) txn(bt *payout.BalanceTransaction) {
 	if bt.Net != bt.Amount-bt.Fee {
 		b.problem(outcome.CodeBadAmount, bt.ID, "",
 			"balance transaction %s: net %d ≠ amount %d − fee %d", bt.ID, bt.Net, bt.Amount, bt.Fee)
+		return
+	}
+	if !b.checkTxn(bt) {
 		return
 	}
 	b.book(bt)

@@ -85,11 +85,13 @@ func TestEveryLineRowPostsToItsKey(t *testing.T) {
 func TestMappingReadsEveryKey(t *testing.T) {
 	s := settings()
 	s.GlobalCustomer, s.OrphanAccount, s.ShippingItem = "600", "601", "402"
+	s.OverRefundAcct, s.BalanceItem = "602", "403"
 	want := map[Key]string{
 		KeyUndepositedFunds: "100", KeyStripeFees: "300", KeyFeeTax: "301", KeyApplicationFees: "302",
 		KeyDisputeFees: "303", KeyFXDifference: "304", KeyRefundItem: "400", KeyTaxItem: "401", KeyShippingItem: "402",
 		KeyItemIncome: "500", KeyDiscountAccount: "501", KeyGlobalCustomer: "600", KeyOrphanAccount: "601",
 		BankKey("jpy"): "201", CurrencyKey("eur"): "2", CategoryKey("dispute_reversal"): "311",
+		KeyOverRefundAcct: "602", KeyBalanceItem: "403",
 		BankKey("eur"): "", KeyOrphanRule: "",
 	}
 	for k, id := range want {
@@ -97,7 +99,7 @@ func TestMappingReadsEveryKey(t *testing.T) {
 			t.Errorf("Mapping(%s) = %+v, want ID %q", k, got, id)
 		}
 	}
-	if len(fixedMappings) != 13 {
-		t.Errorf("%d fixed mapping keys; this test knows 13", len(fixedMappings))
+	if len(fixedMappings) != 15 {
+		t.Errorf("%d fixed mapping keys; this test knows 15", len(fixedMappings))
 	}
 }

@@ -54,6 +54,7 @@ func (b *builder) charge(bt *payout.BalanceTransaction) {
 		pay.Memo += connectMemo(ch)
 	}
 	b.add(Record{Type: netsuite.TypeCustomerPayment, ExternalID: pay.ExternalID, Source: ch.ID, Body: pay})
+	b.open[ch.ID] = paid
 	b.depositPayment(bt, pay.ExternalID, paid, ccy, ch.ID)
 	b.fees(bt, ch.ID, b.s.Mapping(KeyStripeFees))
 }
@@ -61,16 +62,26 @@ func (b *builder) charge(bt *payout.BalanceTransaction) {
 // applyToInvoice applies a payment to the NetSuite invoice of the charge's
 // Stripe invoice, planning that invoice when needed.
 func (b *builder) applyToInvoice(pay *netsuite.CustomerPayment, bt *payout.BalanceTransaction, ch *payout.Charge, cust netsuite.Ref, paid int64) bool {
-	if !b.paidInFull(ch, bt.ID) {
+	if other, paid := b.invoicePaidBy[ch.Invoice]; paid {
+		b.problem(outcome.CodeInvoiceMismatch, bt.ID, "check the charges of invoice "+ch.Invoice+" in the Stripe Dashboard and book the second by hand",
+			"charge %s pays invoice %s, which charge %s in this payout already paid", ch.ID, ch.Invoice, other)
 		return false
 	}
+	balance, ok := b.balancePart(ch, bt.ID)
+	if !ok {
+		return false
+	}
+	b.invoicePaidBy[ch.Invoice] = ch.ID
 	invExt, invTotal, ok := b.invoiceRef(ch.Invoice, cust, bt.ID)
 	if !ok {
 		return false
 	}
+	if balance > 0 {
+		b.balanceMemo(ch, invExt, cust, balance, bt.ID)
+	}
 	pay.Apply = &netsuite.ApplyList{Items: []netsuite.ApplyLine{{
 		Doc: netsuite.Ref{ExternalID: invExt}, Apply: true,
-		Amount: netsuite.Amount{Minor: min(paid, invTotal), Currency: pay.Payment.Currency},
+		Amount: netsuite.Amount{Minor: min(paid, invTotal-balance), Currency: pay.Payment.Currency},
 	}}}
 	pay.Memo = fmt.Sprintf("Stripe charge %s for invoice %s (%s)", ch.ID, ch.Invoice, bt.ID)
 	return true
@@ -88,31 +99,4 @@ func connectMemo(ch *payout.Charge) string {
 		parts = append(parts, "on behalf of "+ch.OnBehalfOf)
 	}
 	return "; Connect: " + strings.Join(parts, ", ")
-}
-
-// paidInFull checks that the charge paid its invoice's total, which is all
-// today's booking (the payment applied to the invoice) can account for. A
-// credit balance (starting_balance) or credit notes issued before payment
-// pay part of an invoice without a charge: booking those is not supported
-// yet, so the payout is held rather than leaving the NetSuite invoice
-// partly open.
-func (b *builder) paidInFull(ch *payout.Charge, object string) bool {
-	in := b.snap.Invoices[ch.Invoice]
-	if in == nil {
-		return true // invoiceRef reports it
-	}
-	captured := ch.Amount
-	if ch.AmountCaptured > 0 && ch.AmountCaptured < captured {
-		captured = ch.AmountCaptured
-	}
-	if in.StartingBalance == 0 && in.PrePaymentCreditNotes == 0 && captured == in.Total {
-		return true
-	}
-	ccy := strings.ToLower(in.Currency)
-	b.problem(outcome.CodeInvoiceMismatch, object,
-		"apply the customer's credit or credit note to the invoice in NetSuite by hand and reconcile this payout by hand",
-		"invoice %s (total %s, amount paid %s) was paid %s by charge %s: credit balance %s, credit notes before payment %s; nsrecon cannot book credit balances or credit notes yet",
-		in.ID, money.Format(in.Total, ccy), money.Format(in.AmountPaid, ccy), money.Format(captured, ccy), ch.ID,
-		money.Format(-in.StartingBalance, ccy), money.Format(in.PrePaymentCreditNotes, ccy))
-	return false
 }

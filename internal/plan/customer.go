@@ -30,10 +30,13 @@ func (b *builder) customer(ch *payout.Charge, object string) (netsuite.Ref, bool
 	}
 	if b.s.CustomerMode == "match_email" && p.email != "" {
 		if m, ok := b.known.(CustomerMatcher); ok {
-			if id, ok := m.CustomerByEmail(strings.ToLower(p.email)); ok {
+			if id, ok := m.CustomerByEmail(normEmail(p.email)); ok {
 				return netsuite.Ref{ID: id}, true
 			}
 		}
+		// One NetSuite customer per email, within a payout and across
+		// payouts: Stripe customers sharing an address share it.
+		p.extID = ExternalID("email_" + hashID(normEmail(p.email)))
 	}
 	if b.planned(p.extID) || b.known.Has(p.extID) {
 		// Made by this plan or an earlier payout: not validated or sent
@@ -61,7 +64,7 @@ func (b *builder) payerOf(ch *payout.Charge, object string) (p payer, existing *
 		if p.email == "" && b.s.GlobalCustomer != "" {
 			return p, &netsuite.Ref{ID: b.s.GlobalCustomer}, true
 		}
-		p.extID = ExternalID("email_" + hashID(strings.ToLower(p.email)))
+		p.extID = ExternalID("email_" + hashID(normEmail(p.email)))
 		p.comments = "Stripe guest customer (billing details of " + ch.ID + ")"
 		return p, nil, true
 	}
@@ -73,7 +76,13 @@ func (b *builder) payerOf(ch *payout.Charge, object string) (p payer, existing *
 	if c.Deleted {
 		return b.deletedPayer(ch, c)
 	}
-	if id := c.Metadata["netsuite_customer_id"]; id != "" {
+	if id := strings.TrimSpace(c.Metadata["netsuite_customer_id"]); id != "" {
+		if !netsuite.Digits(id) {
+			b.problem(outcome.CodeMalformed, c.ID,
+				"set netsuite_customer_id on "+c.ID+" in Stripe to the NetSuite customer's internal ID (digits only), or remove it",
+				"customer %s has metadata netsuite_customer_id %q, which is not a NetSuite internal ID", c.ID, id)
+			return p, nil, false
+		}
 		return p, &netsuite.Ref{ID: id}, true
 	}
 	return payer{
@@ -98,7 +107,7 @@ func (b *builder) deletedPayer(ch *payout.Charge, c *payout.Customer) (payer, *n
 			"charge %s: its customer %s was deleted in Stripe and the charge's billing details have no email; NetSuite customers need one", ch.ID, c.ID)
 		return p, nil, false
 	}
-	p.extID = ExternalID("email_" + hashID(strings.ToLower(p.email)))
+	p.extID = ExternalID("email_" + hashID(normEmail(p.email)))
 	p.comments = "Stripe customer " + c.ID + " (deleted; billing details of " + ch.ID + ")"
 	return p, nil, true
 }
@@ -126,9 +135,14 @@ func (b *builder) newCustomer(p payer) (netsuite.Ref, bool) {
 			"customer %s has no %s; NetSuite customers need a name and an email", p.source, strings.Join(missing, " or "))
 		return netsuite.Ref{}, false
 	}
+	if !validEmail(p.email) {
+		b.problem(outcome.CodeInvalidEmail, p.source, "correct the email of "+p.source+" in Stripe",
+			"customer %s has the email %q, which is not an address NetSuite accepts", p.source, p.email)
+		return netsuite.Ref{}, false
+	}
 	c := &netsuite.Customer{
 		ExternalID:     p.extID,
-		Email:          p.email,
+		Email:          strings.TrimSpace(p.email),
 		Phone:          p.phone,
 		Comments:       p.comments,
 		Classification: b.classification(),

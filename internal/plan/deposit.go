@@ -46,6 +46,16 @@ func (b *builder) lineTxn(bt *payout.BalanceTransaction, acct, fee Mapping) {
 // times its exchange rate; when that differs from what Stripe settled, the
 // difference is its own line so the deposit still equals the payout.
 func (b *builder) depositPayment(bt *payout.BalanceTransaction, extID string, amount int64, ccy, source string) {
+	b.depositPart(bt, extID, amount, ccy, func(diff int64) {
+		b.line(diff, b.s.Mapping(KeyFXDifference), bt.ID,
+			fmt.Sprintf("Stripe currency conversion difference for %s (%s)", source, bt.ID))
+	})
+}
+
+// depositPart adds an undeposited payment or refund of amount (in ccy) to
+// the deposit, and passes what the balance transaction settled beyond
+// that (in the payout currency) to rest.
+func (b *builder) depositPart(bt *payout.BalanceTransaction, extID string, amount int64, ccy string, rest func(diff int64)) {
 	value := amount
 	if ccy != b.cur {
 		v, err := money.Convert(amount, ccy, bt.ExchangeRate, b.cur)
@@ -60,8 +70,7 @@ func (b *builder) depositPayment(bt *payout.BalanceTransaction, extID string, am
 		Amount: netsuite.Amount{Minor: value, Currency: b.cur},
 	})
 	if diff := bt.Amount - value; diff != 0 {
-		b.line(diff, b.s.Mapping(KeyFXDifference), bt.ID,
-			fmt.Sprintf("Stripe currency conversion difference for %s (%s)", source, bt.ID))
+		rest(diff)
 	}
 }
 

@@ -4,17 +4,23 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/nsrecon/nsrecon/internal/money"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/payout"
 )
 
 // FuzzBuild feeds the planner random payouts assembled from the fuzzer's
 // bytes: charges in the payout's or a foreign currency, invoice charges,
-// refunds and disputes (sometimes of unknown charges), fees with and
-// without details, other categories (mapped, unmapped, unknown) and
-// corrupted amounts. Whatever comes in, the plan is either ready with a
-// deposit equal to the payout, or held with a reason. Never a panic, never
-// a silent imbalance.
+// invoices paid partly from a credit balance, refunds and disputes
+// (sometimes of unknown charges, sometimes more than is open: partly
+// refunded, then disputed in full; refunds of an earlier payout's charge
+// against what NetSuite says is open), under either rules.over_refund,
+// fees with and without details, other categories (mapped, unmapped,
+// unknown) and corrupted amounts. Whatever comes in, the plan is either
+// ready with a deposit equal to the payout and every application within
+// what is open, or held with a reason (a held plan is never sent: the
+// pusher writes only its ledger row). Never a panic, never a silent
+// imbalance.
 func FuzzBuild(f *testing.F) {
 	f.Add([]byte{0, 10, 20, 1, 2, 3, 4, 5, 6, 7, 8, 9})
 	f.Add([]byte{3, 200, 7, 7, 7, 1, 0, 255, 9, 4, 4, 4, 4})
@@ -28,8 +34,18 @@ func FuzzBuild(f *testing.F) {
 		b.s.Invoices["in_1"] = &payout.Invoice{ID: "in_1", Currency: cur, Total: 5000,
 			Lines: []payout.InvoiceLine{{Amount: 5000, Quantity: 1, Price: payout.Price{ID: "price_1"}}}}
 		var charges []string
+		s := settings()
+		s.BalanceItem = "450"
+		if r.next()%2 == 0 {
+			s.OverRefundRule, s.OverRefundAcct = "deposit_line", "910"
+		}
+		// An earlier payout's charge, with what NetSuite says is open on it.
+		b.s.Charges["ch_old"] = &payout.Charge{ID: "ch_old", Amount: 99999, Currency: cur, Customer: "cus_1"}
+		known := openKnown{KnownSet{"stripe_ch_old": true}, map[string]string{"stripe_ch_old": money.Format(int64(r.next())*400, cur)}}
+		b.s.Invoices["in_2"] = &payout.Invoice{ID: "in_2", Customer: "cus_1", Currency: cur, Total: 8000, StartingBalance: -3000, AmountDue: 5000, AmountPaid: 5000,
+			Lines: []payout.InvoiceLine{{Amount: 8000, Quantity: 1, Price: payout.Price{ID: "price_2"}}}}
 		for i := 0; r.more() && i < 40; i++ {
-			op := r.next() % 10
+			op := r.next() % 13
 			amt := int64(r.next())*int64(r.next()+1) + 1
 			switch op {
 			case 0, 1: // charge
@@ -89,10 +105,26 @@ func FuzzBuild(f *testing.F) {
 				b.s.Transactions = append(b.s.Transactions, payout.BalanceTransaction{
 					ID: "txn_c" + id, Amount: net + amt/30, Fee: amt / 30, Net: net, Currency: cur,
 					Type: "charge", ReportingCategory: "charge", Source: id, Via: fail.ID})
+			case 10: // a partial refund, then a dispute of the whole charge
+				if len(charges) == 0 {
+					continue
+				}
+				ch := charges[int(r.next())%len(charges)]
+				b.refund(fmt.Sprintf("re_p%d", i), ch, min(amt, b.s.Charges[ch].Amount))
+				id := fmt.Sprintf("dp_p%d", i)
+				b.s.Disputes[id] = &payout.Dispute{ID: id, Amount: b.s.Charges[ch].Amount, Currency: cur, Charge: ch}
+				b.bt("dispute", "adjustment", id, -b.s.Charges[ch].Amount, 0)
+			case 11: // a refund of the earlier payout's charge
+				b.refund(fmt.Sprintf("re_o%d", i), "ch_old", amt)
+			case 12: // an invoice paid partly from the customer's credit balance
+				id := fmt.Sprintf("ch_%d", i)
+				b.s.Charges[id] = &payout.Charge{ID: id, Amount: 5000, Currency: cur, Customer: "cus_1", Invoice: "in_2"}
+				b.bt("charge", "charge", id, 5000, 175)
+				charges = append(charges, id)
 			}
 		}
 		snap := b.finish()
-		p := Build(snap, settings(), nil)
+		p := Build(snap, s, known)
 
 		var sum int64
 		for _, bt := range snap.Transactions {
@@ -115,16 +147,72 @@ func FuzzBuild(f *testing.F) {
 		if dep.Total() != p.Payout.Amount || p.DepositTotal != p.Payout.Amount {
 			t.Fatalf("ready plan but deposit %d ≠ payout %d", dep.Total(), p.Payout.Amount)
 		}
+		checkApplications(t, p, known, cur)
 		planned := map[string]bool{}
 		for _, rec := range p.Records {
 			for _, ref := range rec.Body.Refs() {
-				if ref.ID == "" && !planned[ref.ExternalID] {
+				if ref.ID == "" && !planned[ref.ExternalID] && !known.Has(ref.ExternalID) {
 					t.Fatalf("ready plan but %s has an unresolved reference %+v", rec.ExternalID, ref)
 				}
 			}
 			planned[rec.ExternalID] = true
 		}
 	})
+}
+
+// checkApplications: in a ready plan, nothing applies more to a document
+// than is open on it: an invoice's total, a payment's amount, a credit
+// memo's total, or what NetSuite says is open on an earlier payout's.
+func checkApplications(t *testing.T, p *Plan, known openKnown, cur string) {
+	t.Helper()
+	open := map[string]int64{}
+	for ext, dec := range known.open {
+		v, err := money.Parse(dec, cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		open[ext] = v
+	}
+	apply := func(from string, l *netsuite.ApplyList) {
+		if l == nil {
+			return
+		}
+		for _, a := range l.Items {
+			doc := a.Doc.ExternalID
+			left, ok := open[doc]
+			if !ok {
+				t.Fatalf("%s applies to %s, which is neither planned before it nor known open", from, doc)
+			}
+			if a.Amount.Minor > left {
+				t.Fatalf("%s applies %d to %s, which has %d open", from, a.Amount.Minor, doc, left)
+			}
+			open[doc] = left - a.Amount.Minor
+		}
+	}
+	for _, rec := range p.Records {
+		switch body := rec.Body.(type) {
+		case *netsuite.Invoice:
+			open[rec.ExternalID] = body.Item.Total()
+		case *netsuite.CreditMemo:
+			apply(rec.ExternalID, body.Apply)
+			open[rec.ExternalID] = body.Item.Total() - appliedTotal(body.Apply)
+		case *netsuite.CustomerPayment:
+			apply(rec.ExternalID, body.Apply)
+			open[rec.ExternalID] = body.Payment.Minor - appliedTotal(body.Apply)
+		case *netsuite.CustomerRefund:
+			apply(rec.ExternalID, body.Apply)
+		}
+	}
+}
+
+func appliedTotal(l *netsuite.ApplyList) int64 {
+	var t int64
+	if l != nil {
+		for _, a := range l.Items {
+			t += a.Amount.Minor
+		}
+	}
+	return t
 }
 
 type byteReader struct {

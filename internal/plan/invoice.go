@@ -139,12 +139,12 @@ func (b *builder) invoiceLines(in *payout.Invoice, ccy string) []netsuite.ItemLi
 		if qty == 0 {
 			qty = 1
 		}
-		lines = append(lines, netsuite.ItemLine{
+		lines = append(lines, b.revRec(l, netsuite.ItemLine{
 			Item:        b.priceItem(l, in.ID),
 			Quantity:    qty,
 			Amount:      netsuite.Amount{Minor: l.Amount, Currency: ccy},
 			Description: truncate(firstNonEmpty(l.Description, l.Price.ProductName), 999),
-		})
+		}))
 	}
 	for _, d := range in.Discounts {
 		if d.Amount == 0 {

@@ -48,20 +48,46 @@ func TestInvoiceShippingUnmappedHolds(t *testing.T) {
 	}
 }
 
-// An invoice a credit balance paid part of is held: the charge pays less
-// than the invoice total, which booking the payment alone cannot settle.
-func TestInvoicePaidPartlyByCreditBalanceHolds(t *testing.T) {
-	b := newSnap("usd")
-	b.customer("cus_1", "Acme", "a@acme.test")
-	b.s.Invoices["in_1"] = &payout.Invoice{
-		ID: "in_1", Customer: "cus_1", Currency: "usd", Created: t0,
-		Lines:    []payout.InvoiceLine{{ID: "il_1", Amount: 5000, Quantity: 1, Price: payout.Price{ID: "price_a"}}},
-		Subtotal: 5000, Total: 5000, StartingBalance: -2000, AmountDue: 3000, AmountPaid: 3000,
+// An invoice a credit balance paid part of (issue 11; issue 17 held it)
+// ends settled: the payment for the card part, a credit memo of
+// items.customer_balance applied for the balance part. Without that
+// mapping the payout is held naming it. A pre-payment credit note is
+// still held.
+func TestInvoicePaidPartlyByCreditBalance(t *testing.T) {
+	mk := func(prePaymentCN int64) *payout.Snapshot {
+		b := newSnap("usd")
+		b.customer("cus_1", "Acme", "a@acme.test")
+		b.s.Invoices["in_1"] = &payout.Invoice{
+			ID: "in_1", Customer: "cus_1", Currency: "usd", Created: t0,
+			Lines:    []payout.InvoiceLine{{ID: "il_1", Amount: 5000, Quantity: 1, Price: payout.Price{ID: "price_a"}}},
+			Subtotal: 5000, Total: 5000, StartingBalance: -2000, AmountDue: 3000 - prePaymentCN, AmountPaid: 3000 - prePaymentCN,
+			PrePaymentCreditNotes: prePaymentCN,
+		}
+		b.charge("ch_1", "cus_1", "in_1", 3000-prePaymentCN, 117)
+		return b.finish()
 	}
-	b.charge("ch_1", "cus_1", "in_1", 3000, 117)
-	p := Build(b.finish(), settings(), nil)
-	if !slices.Equal(codes(p), []string{outcome.CodeInvoiceMismatch}) || !strings.Contains(p.Problems[0].Message, "credit balance 20.00") {
-		t.Fatalf("problems %+v, want the credit balance named", p.Problems)
+	p := Build(mk(0), settings(), nil)
+	if !slices.Equal(codes(p), []string{outcome.CodeMissingMapping}) || !strings.Contains(p.Problems[0].Message, string(KeyBalanceItem)) {
+		t.Fatalf("problems %+v, want items.customer_balance missing", p.Problems)
+	}
+	s := settings()
+	s.BalanceItem = "450"
+	p = Build(mk(0), s, nil)
+	mustReady(t, p)
+	cm := rec(t, p, "stripe_balance_in_1").Body.(*netsuite.CreditMemo)
+	pay := rec(t, p, "stripe_ch_1").Body.(*netsuite.CustomerPayment)
+	if cm.Item.Total() != 2000 || cm.Item.Items[0].Item.ID != "450" || cm.Apply.Items[0].Doc.ExternalID != "stripe_in_1" || cm.Apply.Items[0].Amount.Minor != 2000 {
+		t.Errorf("balance credit memo %+v", cm)
+	}
+	if pay.Apply.Items[0].Amount.Minor != 3000 {
+		t.Errorf("payment applies %d, want 3000", pay.Apply.Items[0].Amount.Minor)
+	}
+	if got := extIDs(p); slices.Index(got, "stripe_in_1") > slices.Index(got, "stripe_balance_in_1") {
+		t.Errorf("credit memo planned before its invoice: %v", got)
+	}
+	p = Build(mk(500), s, nil)
+	if !slices.Equal(codes(p), []string{outcome.CodeInvoiceMismatch}) || !strings.Contains(p.Problems[0].Message, "credit notes before payment 5.00") {
+		t.Fatalf("problems %+v, want the pre-payment credit note named", p.Problems)
 	}
 }
 

@@ -25,6 +25,10 @@ type Plan struct {
 	// Trace says which records and deposit lines each balance transaction
 	// made (see trace.go); not serialized.
 	Trace []Trace `json:"-"`
+	// Refundable is, per charge this plan pays or reverses, what refunds
+	// and disputes can still take back from it afterwards (charge
+	// currency): a run remembers it for its later payouts (RunMemory).
+	Refundable map[string]int64 `json:"-"`
 }
 
 // Kind is what a plan is for.

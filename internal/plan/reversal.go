@@ -45,6 +45,18 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, row category.Row) {
 	if !ok {
 		return
 	}
+	apply, ok := b.applicable(bt, r)
+	if !ok {
+		return
+	}
+	b.open[r.ch.ID] -= apply
+	if apply == 0 { // nothing open: all of it beyond (rules.over_refund)
+		b.overRefundLine(bt, r, bt.Amount)
+		b.fees(bt, r.id, r.fee)
+		return
+	}
+	rest := r.amount - apply
+	r.amount = apply
 	refund := b.customerRefund(bt, r, cust)
 	applyTo := payID
 	if r.ch.Invoice != "" {
@@ -55,7 +67,12 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, row category.Row) {
 		Amount: netsuite.Amount{Minor: r.amount, Currency: r.ccy},
 	}}}
 	b.add(Record{Type: netsuite.TypeCustomerRefund, ExternalID: refund.ExternalID, Source: r.id, Body: refund})
-	b.depositPayment(bt, refund.ExternalID, -r.amount, r.ccy, r.id)
+	if rest == 0 {
+		b.depositPayment(bt, refund.ExternalID, -r.amount, r.ccy, r.id)
+	} else {
+		// What the deposit does not get from the refund is the part beyond.
+		b.depositPart(bt, refund.ExternalID, -r.amount, r.ccy, func(diff int64) { b.overRefundLine(bt, r, diff) })
+	}
 	b.fees(bt, r.id, r.fee)
 }
 

@@ -18,6 +18,7 @@ type Settings struct {
 	ApplicationFees  string            // Connect application fees in fee_details
 	DisputeFees      string            // dispute fees
 	FXDifference     string            // rounding differences from currency conversion
+	OverRefundAcct   string            // the part of a refund or dispute beyond what is open (OverRefundRule deposit_line)
 	// Categories maps a balance-transaction reporting_category that becomes a
 	// plain deposit line (platform_earning, transfer, other_adjustment, …) to
 	// the account it posts to.
@@ -33,6 +34,7 @@ type Settings struct {
 	GlobalItem   string // "global price workflow": every invoice line uses this item
 	ItemIncome   string // income account for service items nsrecon creates
 	DiscountAcct string // account for discount items nsrecon creates
+	BalanceItem  string // credit memo item for the part of an invoice paid from the customer's credit balance
 
 	// Customers.
 	CustomerMode        string // create (default) | global
@@ -54,6 +56,15 @@ type Settings struct {
 	// (default) or "deposit_line", a deposit line to OrphanAccount.
 	OrphanRule    string
 	OrphanAccount string
+
+	// OverRefundRule says what to do with a refund or dispute larger than
+	// what is still open on its payment (partly refunded, then disputed in
+	// full): "hold" (default) or "deposit_line": apply what is open, the
+	// rest is a deposit line to OverRefundAcct.
+	OverRefundRule string
+	// RevenueRecognition puts Stripe's line periods on invoice lines as
+	// revenue recognition start and end dates.
+	RevenueRecognition bool
 
 	// Currencies maps a currency code (lower-case) to NetSuite's currency
 	// internal ID; when absent, records carry no currency field and NetSuite
@@ -85,6 +96,8 @@ const (
 	KeyDiscountAccount  Key = "items.discount_account"
 	KeyGlobalCustomer   Key = "customers.global_id"
 	KeyOrphanAccount    Key = "rules.orphan_account"
+	KeyOverRefundAcct   Key = "accounts.over_refund"
+	KeyBalanceItem      Key = "items.customer_balance"
 )
 
 // Keys of policy settings the planner's fixes mention.
@@ -92,6 +105,7 @@ const (
 	KeyOrphanRule   Key = "rules.orphan_refund"
 	KeyDefaultName  Key = "customers.default_name"
 	KeyBaseCurrency Key = "netsuite.base_currency"
+	KeyOverRefund   Key = "rules.over_refund"
 )
 
 // Prefixes of mapping keys with one entry per currency or category.
@@ -132,6 +146,8 @@ var fixedMappings = map[Key]func(*Settings) string{
 	KeyDiscountAccount:  func(s *Settings) string { return s.DiscountAcct },
 	KeyGlobalCustomer:   func(s *Settings) string { return s.GlobalCustomer },
 	KeyOrphanAccount:    func(s *Settings) string { return s.OrphanAccount },
+	KeyOverRefundAcct:   func(s *Settings) string { return s.OverRefundAcct },
+	KeyBalanceItem:      func(s *Settings) string { return s.BalanceItem },
 }
 
 // Mapping returns the mapping configured under k: a fixed key above, or a

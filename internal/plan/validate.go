@@ -15,7 +15,7 @@ import (
 //     or already exists).
 func (b *builder) validate() {
 	po := b.snap.Payout
-	if !po.Automatic || !money.Known(b.cur) {
+	if !po.Automatic || !money.Known(b.cur) || b.dep == nil {
 		return
 	}
 	var sum int64

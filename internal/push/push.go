@@ -67,6 +67,10 @@ type Result struct {
 	Failed    int            // records NetSuite refused, or that could not be resolved
 	Blocked   int            // records not sent because something they depend on failed
 	Errors    []RecordError
+	// Written names the plan's records that exist in NetSuite, as
+	// "<type> <external ID> (<internal ID>)": all of them once the payout
+	// is reconciled; for a failed payout, exactly what it left behind.
+	Written []string
 }
 
 // Pusher pushes plans. It is safe for concurrent use, but payouts are meant
@@ -173,6 +177,9 @@ func (p *Pusher) recordPayout(ctx context.Context, pl *plan.Plan, res *Result, r
 		problems := make([]outcome.Problem, 0, len(res.Errors)+1)
 		for _, e := range res.Errors {
 			problems = append(problems, e.Problem())
+		}
+		if pw, ok := res.PartlyWritten(); ok {
+			problems = append(problems, pw)
 		}
 		if runErr != nil {
 			problems = append(problems, outcome.Problem{Code: CodeInterrupted, Object: pl.Payout.ID,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -175,8 +176,13 @@ func TestPushPermanentError(t *testing.T) {
 	ps, _, _ := l.Payout(ctx, "po_bad")
 	var problems []outcome.Problem
 	if err := json.Unmarshal(ps.Problems, &problems); err != nil || ps.Status != outcome.Failed ||
-		len(problems) != 1 || problems[0].Code != e.Code || !strings.Contains(problems[0].Message, e.Detail) {
+		len(problems) != 2 || problems[0].Code != e.Code || !strings.Contains(problems[0].Message, e.Detail) {
 		t.Fatalf("payout row %+v (%v)", ps, err)
+	}
+	// The second problem names exactly the records the payout left in NetSuite.
+	if pw := problems[1]; pw.Code != outcome.CodePartlyWritten || !strings.Contains(pw.Message, fmt.Sprintf("%d of its records exist", res.Pushed)) ||
+		strings.Contains(pw.Message, inv.ExternalID+" ") || !strings.Contains(pw.Message, eid("ch", "po_bad", 0)) {
+		t.Fatalf("partly written: %+v", pw)
 	}
 	if retry, _ := l.PayoutsToRetry(ctx); len(retry) != 1 || retry[0] != "po_bad" {
 		t.Fatalf("PayoutsToRetry %v", retry)

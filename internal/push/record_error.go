@@ -85,3 +85,17 @@ func recordError(err error) *RecordError {
 	}
 	return &RecordError{Code: CodeRequestFailed, Detail: err.Error(), Permanent: netsuite.IsPermanent(err)}
 }
+
+// PartlyWritten is the problem of a payout that failed with some of its
+// records in NetSuite: it names exactly those (ledger show lists them
+// too), so nobody books them again by hand; the next run finishes the
+// payout, skipping them.
+func (res Result) PartlyWritten() (outcome.Problem, bool) {
+	if res.Status != outcome.Failed || len(res.Written) == 0 {
+		return outcome.Problem{}, false
+	}
+	return outcome.Problem{Code: outcome.CodePartlyWritten, Object: res.PayoutID,
+		Message: fmt.Sprintf("payout %s is partly in NetSuite: %d of its records exist (%s); the rest, and its deposit, do not",
+			res.PayoutID, len(res.Written), strings.Join(res.Written, ", ")),
+		Fix: "fix what NetSuite refused and run again: the next run finishes the payout and sends none of these again; do not enter them by hand"}, true
+}

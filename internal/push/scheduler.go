@@ -322,6 +322,9 @@ func (s *scheduler) result(res *Result) {
 		if t.state == failed {
 			res.Errors = append(res.Errors, *t.err)
 		}
+		if t.state == done {
+			res.Written = append(res.Written, fmt.Sprintf("%s %s (%s)", t.Record.Type, t.ExternalID, s.ids[t.ExternalID]))
+		}
 		if t.Record.Type == netsuite.TypeDeposit {
 			deposit = t
 		}

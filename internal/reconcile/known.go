@@ -19,6 +19,29 @@ type knownSet struct {
 	planned map[string]bool
 	remote  map[string]bool   // found in NetSuite by external ID this run
 	emails  map[string]string // lower-case email → NetSuite customer ID ("" = none)
+	// verified holds "table:ID" of customers and items found in NetSuite
+	// this run (verify.go); open, per external ID, what is open on a
+	// transaction of an earlier payout, read for the payout being planned.
+	verified   map[string]bool
+	open       map[string]string
+	refundable map[string]int64 // charge ID → what payouts planned ready this run left refundable
+	// looked holds the transactions findParents asked NetSuite about for
+	// the payout being planned (found or not: remote says).
+	looked map[string]bool
+}
+
+// Refundable is what this run's earlier payouts left refundable on a
+// charge (plan.RunMemory).
+func (k knownSet) Refundable(chargeID string) (int64, bool) {
+	v, ok := k.refundable[chargeID]
+	return v, ok
+}
+
+// OpenAmount is what NetSuite has open on a transaction of an earlier
+// payout (plan.OpenAmounts).
+func (k knownSet) OpenAmount(externalID string) (string, bool) {
+	v, ok := k.open[externalID]
+	return v, ok
 }
 
 func (k knownSet) CustomerByEmail(email string) (string, bool) {
@@ -33,6 +56,51 @@ func (r *Runner) findParents(ctx context.Context, snap *payout.Snapshot, known k
 	if r.Records == nil {
 		return nil
 	}
+	clear(known.open)
+	clear(known.looked)
+	if v, ok := r.Records.(Verifier); ok {
+		return findParentsBatched(ctx, v, parentIDs(snap), reversalIDs(snap), known)
+	}
+	inPayout := map[string]bool{}
+	for _, bt := range snap.Transactions {
+		if bt.ReportingCategory == "charge" {
+			inPayout[bt.Source] = true
+		}
+	}
+	for _, id := range parentIDs(snap) {
+		if known.Has(id.ext) {
+			continue
+		}
+		switch _, err := r.Records.FindByExternalID(ctx, id.typ, id.ext); {
+		case err == nil:
+			known.remote[id.ext] = true
+		case errors.Is(err, netsuite.ErrNotFound):
+		default:
+			return fmt.Errorf("looking up %s %s in NetSuite: %w", id.typ, id.ext, err)
+		}
+	}
+	return nil
+}
+
+type parentID struct{ typ, ext string }
+
+// reversalIDs are the external IDs of the customer refunds of the
+// payout's refunds and disputes.
+func reversalIDs(snap *payout.Snapshot) []string {
+	var out []string
+	for id := range snap.Refunds {
+		out = append(out, plan.ExternalID(id))
+	}
+	for id := range snap.Disputes {
+		out = append(out, plan.ExternalID(id))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// parentIDs are the records refunds and disputes of charges from earlier
+// payouts apply to: the payment (plain charges) or the invoice.
+func parentIDs(snap *payout.Snapshot) []parentID {
 	inPayout := map[string]bool{}
 	for _, bt := range snap.Transactions {
 		if bt.ReportingCategory == "charge" {
@@ -47,24 +115,46 @@ func (r *Runner) findParents(ctx context.Context, snap *payout.Snapshot, known k
 		charges = append(charges, d.Charge)
 	}
 	slices.Sort(charges)
+	var out []parentID
 	for _, id := range slices.Compact(charges) {
 		ch := snap.Charges[id]
 		if ch == nil || inPayout[id] {
 			continue
 		}
-		typ, ext := netsuite.TypeCustomerPayment, plan.ExternalID(ch.ID)
+		p := parentID{netsuite.TypeCustomerPayment, plan.ExternalID(ch.ID)}
 		if ch.Invoice != "" {
-			typ, ext = netsuite.TypeInvoice, plan.ExternalID(ch.Invoice)
+			p = parentID{netsuite.TypeInvoice, plan.ExternalID(ch.Invoice)}
 		}
-		if known.Has(ext) {
-			continue
-		}
-		switch _, err := r.Records.FindByExternalID(ctx, typ, ext); {
-		case err == nil:
-			known.remote[ext] = true
-		case errors.Is(err, netsuite.ErrNotFound):
-		default:
-			return fmt.Errorf("looking up %s %s in NetSuite: %w", typ, ext, err)
+		out = append(out, p)
+	}
+	return out
+}
+
+// findParentsBatched finds the parents in one query (per LookupBatch),
+// with what is open on each, also for those the ledger knows: what earlier
+// refunds left open decides how much a new one can apply.
+func findParentsBatched(ctx context.Context, v Verifier, ids []parentID, reversals []string, known knownSet) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	exts := make([]string, len(ids), len(ids)+len(reversals))
+	for i, id := range ids {
+		exts[i] = id.ext
+	}
+	// The refunds and disputes themselves, in the same query: one that
+	// exists already is inside what NetSuite says is open.
+	exts = append(exts, reversals...)
+	for _, e := range exts {
+		known.looked[e] = true
+	}
+	found, err := v.LookUp(ctx, netsuite.TableTransaction, nil, exts)
+	if err != nil {
+		return err
+	}
+	for _, f := range found {
+		known.remote[f.ExternalID] = true
+		if f.Open != "" {
+			known.open[f.ExternalID] = f.Open
 		}
 	}
 	return nil

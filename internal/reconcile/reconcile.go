@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"time"
 
@@ -137,7 +138,8 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 	if err != nil {
 		return err
 	}
-	known := knownSet{planned: map[string]bool{}, remote: map[string]bool{}, emails: map[string]string{}}
+	known := knownSet{planned: map[string]bool{}, remote: map[string]bool{}, emails: map[string]string{},
+		verified: map[string]bool{}, open: map[string]string{}, refundable: map[string]int64{}, looked: map[string]bool{}}
 	if r.Ledger != nil {
 		ids, err := r.Ledger.Known(ctx)
 		if err != nil {
@@ -211,7 +213,10 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	if err != nil {
 		return report.Payout{}, err
 	}
-	pl := plan.Build(snap, opts.Settings, known)
+	pl, err := r.planVerified(ctx, snap, opts.Settings, known)
+	if err != nil {
+		return report.Payout{}, err
+	}
 	if r.OnPlan != nil {
 		r.OnPlan(pl)
 	}
@@ -225,6 +230,7 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 		for _, rec := range pl.Records {
 			known.planned[rec.ExternalID] = true
 		}
+		maps.Copy(known.refundable, pl.Refundable)
 	}
 	if opts.DryRun || notPaid {
 		return entry, nil
@@ -244,6 +250,19 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	return entry, pushed(&entry, res, err) // the pusher logged the outcome
 }
 
+// planVerified plans a payout and, when it is ready and NetSuite can be
+// asked, verifies before its first write what the plan relies on there
+// (verify.go): anything missing or short holds it.
+func (r *Runner) planVerified(ctx context.Context, snap *payout.Snapshot, s plan.Settings, known knownSet) (*plan.Plan, error) {
+	pl := plan.Build(snap, s, known)
+	problems, err := r.verify(ctx, pl, known)
+	if err != nil {
+		return nil, fmt.Errorf("verifying payout %s in NetSuite: %w", snap.Payout.ID, err)
+	}
+	pl.Problems = append(pl.Problems, problems...)
+	return pl, nil
+}
+
 // pushed puts the pusher's result into the payout's report entry and
 // returns what stops the run: the pusher's own error, NetSuite refusing the
 // credentials, or NetSuite not answering.
@@ -251,6 +270,9 @@ func pushed(entry *report.Payout, res push.Result, err error) error {
 	entry.Status = res.Status
 	entry.DepositID = res.DepositID
 	entry.Pushed = res.Pushed
+	if pw, ok := res.PartlyWritten(); ok {
+		defer func() { entry.Problems = append(entry.Problems, pw) }()
+	}
 	for _, e := range res.Errors {
 		entry.Problems = append(entry.Problems, e.Problem())
 		if e.Status == http.StatusTooManyRequests {

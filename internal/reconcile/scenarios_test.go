@@ -109,6 +109,11 @@ var expect = map[string]struct {
 	"refund_without_charge": {[]string{"held"}, []string{outcome.CodeUnresolvedRef}},
 	"invoice_shipping":      {[]string{"held"}, []string{outcome.CodeMissingMapping}},
 	"payout_in_progress":    {[]string{"ready", "waiting"}, nil},
+	// issue 11. A dry run without NetSuite cannot verify customer 99999.
+	"unknown_netsuite_customer": {[]string{"ready", "held"}, []string{outcome.CodeMalformed}},
+	"refund_then_dispute":       {[]string{"ready", "ready", "held"}, []string{outcome.CodeOverRefund}},
+	"dispute_then_refund":       {[]string{"ready", "ready", "held"}, []string{outcome.CodeOverRefund}},
+	"credit_balance":            {[]string{"ready"}, nil},
 }
 
 func TestScenariosGolden(t *testing.T) {

@@ -35,9 +35,9 @@ var (
 		"300": "Stripe Fees", "301": "Tax on Stripe Fees", "302": "Application Fees",
 		"303": "Dispute Fees", "304": "FX Rounding", "310": "Stripe Adjustments",
 		"311": "Disputes Won", "312": "Stripe Balance Movements",
-		"313": "Sales Income", "314": "Discounts Given",
+		"313": "Sales Income", "314": "Discounts Given", "315": "Refunds Beyond Payments",
 	}
-	items = map[string]string{"400": "Stripe Refund", "401": "Stripe Tax", "402": "Stripe Sales"}
+	items = map[string]string{"400": "Stripe Refund", "401": "Stripe Tax", "402": "Stripe Sales", "403": "Stripe Customer Balance"}
 	// NetSuite currency internal IDs (1 is the base currency).
 	currencies = map[string]string{"1": "USD", "2": "EUR", "3": "GBP", "4": "JPY", "5": "KWD"}
 )
@@ -164,6 +164,7 @@ accounts:
   application_fees: "302"
   dispute_fees: "303"
   fx_difference: "304"
+  over_refund: "315"
   categories:
 %s
 items:
@@ -171,6 +172,7 @@ items:
   tax: "401"
   income_account: "313"
   discount_account: "314"
+  customer_balance: "403"
 currencies:
   usd: "1"
   eur: "2"

@@ -21,6 +21,7 @@ func From(c *config.Config) plan.Settings {
 		ApplicationFees:  c.Accounts.ApplicationFees,
 		DisputeFees:      c.Accounts.DisputeFees,
 		FXDifference:     c.Accounts.FXDifference,
+		OverRefundAcct:   c.Accounts.OverRefund,
 		Categories:       cloneMap(c.Accounts.Categories),
 		AccountLines:     cloneMap(c.Accounts.Lines),
 
@@ -30,6 +31,7 @@ func From(c *config.Config) plan.Settings {
 		GlobalItem:   c.Items.Global,
 		ItemIncome:   c.Items.IncomeAccount,
 		DiscountAcct: c.Items.DiscountAccount,
+		BalanceItem:  c.Items.CustomerBalance,
 
 		CustomerMode:        c.Customers.Mode,
 		GlobalCustomer:      c.Customers.GlobalID,
@@ -41,8 +43,10 @@ func From(c *config.Config) plan.Settings {
 		Class:      c.Classification.Class,
 		Location:   c.Classification.Location,
 
-		OrphanRule:    c.Rules.OrphanRefund,
-		OrphanAccount: c.Rules.OrphanAccount,
+		OrphanRule:         c.Rules.OrphanRefund,
+		OrphanAccount:      c.Rules.OrphanAccount,
+		OverRefundRule:     c.Rules.OverRefund,
+		RevenueRecognition: c.NetSuite.RevenueRecognition,
 
 		Currencies:   cloneMap(c.Currencies),
 		BaseCurrency: strings.ToLower(c.NetSuite.BaseCurrency),

@@ -39,23 +39,30 @@ func TestParseSuiteQL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q.table != "customer" || len(q.cols) != 2 || len(q.where) != 2 ||
-		q.where[0] != (sqlCond{fn: "lower", col: "email", lit: "o'brien@example.com"}) || q.where[1].lit != "x" {
+	if q.table != "customer" || len(q.cols) != 2 || len(q.where) != 1 || len(q.where[0]) != 2 ||
+		q.where[0][0].fn != "lower" || q.where[0][0].col != "email" || q.where[0][0].lit != "o'brien@example.com" || q.where[0][1].lit != "x" {
 		t.Errorf("parsed %+v", q)
 	}
 	for _, bad := range []string{
 		"SELECT id FROM customer WHERE email = 'unterminated",
 		"SELECT id FROM customer WHERE email LIKE 'x'",
 		"SELECT id FROM customer WHERE email = 'a' OR 1 = 1",
+		"SELECT id FROM customer WHERE id IN ()",
+		"SELECT id FROM customer WHERE id IN (1, 2",
 		"DELETE FROM customer",
 	} {
 		if q, err := parseSuiteQL(bad); err == nil {
 			t.Errorf("%q parsed as %+v", bad, q)
 		}
 	}
+	// IN lists and OR between AND groups (AND binds tighter).
+	q, err = parseSuiteQL("SELECT id FROM transaction WHERE externalid IN ('a', 'b') OR id IN (1, 2) AND type = 'CustInvc'")
+	if err != nil || len(q.where) != 2 || len(q.where[0][0].in) != 2 || len(q.where[1]) != 2 || q.where[1][0].in[1] != "2" {
+		t.Errorf("IN/OR: %+v, %v", q, err)
+	}
 	// An injection attempt quoted with Quote's rules stays one literal.
 	q, err = parseSuiteQL("SELECT id FROM customer WHERE email = 'a'' OR ''1''=''1'")
-	if err != nil || len(q.where) != 1 || q.where[0].lit != "a' OR '1'='1" {
+	if err != nil || len(q.where) != 1 || q.where[0][0].lit != "a' OR '1'='1" {
 		t.Errorf("quoted literal: %+v, %v", q, err)
 	}
 }

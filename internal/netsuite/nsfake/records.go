@@ -219,6 +219,9 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request, typ, id string) 
 	body["externalId"] = eid
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if e := s.refused(eid); e != nil { // refuse.go
+		return e
+	}
 	existing := s.lookup(typ, id)
 	selfID := ""
 	if existing != nil {
@@ -595,12 +598,14 @@ func (s *Server) checkApply(rec *record, selfID string, limit *big.Rat) *apiErro
 		sum.Add(sum, amt)
 	}
 	for doc, amt := range want {
-		if s.typeOf[doc] != "invoice" {
-			continue
+		if s.typeOf[doc] == "invoice" {
+			if rem := s.remaining(doc, selfID); amt.Cmp(rem) > 0 {
+				return badRequest("INVALID_FLD_VALUE", "apply",
+					"The amount applied to invoice %s (%s) exceeds its amount remaining (%s).", doc, fmtDec(amt), fmtDec(rem))
+			}
 		}
-		if rem := s.remaining(doc, selfID); amt.Cmp(rem) > 0 {
-			return badRequest("INVALID_FLD_VALUE", "apply",
-				"The amount applied to invoice %s (%s) exceeds its amount remaining (%s).", doc, fmtDec(amt), fmtDec(rem))
+		if e := s.checkOpen(rec, doc, amt, selfID); e != nil { // open.go
+			return e
 		}
 	}
 	if limit != nil && sum.Cmp(limit) > 0 {

@@ -81,6 +81,7 @@ type Server struct {
 	tokens      map[string]time.Time
 	inFlight    int
 	maxInFlight int
+	refusals    map[string]string // external ID prefix → detail (refuse.go)
 }
 
 // New returns a fake NetSuite with no records except what Preload adds.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,8 +15,11 @@ import (
 // and external ID:
 //
 //	SELECT <col>[, <col>…] | * FROM customer|transaction|item
-//	  [WHERE <cond> [AND <cond>…]] [ORDER BY <col> [ASC|DESC]]
-//	<cond> := <col> = <literal> | LOWER(<col>) = <literal> | UPPER(<col>) = <literal>
+//	  [WHERE <cond> [AND|OR <cond>…]] [ORDER BY <col> [ASC|DESC]]
+//	<cond> := <expr> = <literal> | <expr> IN (<literal>[, <literal>…])
+//	<expr> := <col> | LOWER(<col>) | UPPER(<col>)
+//
+// AND binds tighter than OR, as in SQL.
 //
 // String literals use SQL quoting ('o''brien'). Anything else is answered
 // with 400 and a detail saying what the fake did not understand.
@@ -78,13 +82,14 @@ func lexSQL(q string) ([]sqlToken, error) {
 }
 
 type sqlCond struct {
-	fn, col, lit string // fn is "", "lower" or "upper"
+	fn, col, lit string   // fn is "", "lower" or "upper"
+	in           []string // IN (…): any of these; lit is unused
 }
 
 type sqlQuery struct {
 	cols    []string // lower-case; "*" for all
 	table   string
-	where   []sqlCond
+	where   [][]sqlCond // OR of ANDs
 	orderBy string
 	desc    bool
 }
@@ -180,15 +185,17 @@ func parseSuiteQL(q string) (*sqlQuery, error) {
 			} else {
 				c.col = strings.ToLower(t.text)
 			}
-			if err := p.expect("punct", "="); err != nil {
-				return nil, fmt.Errorf("only '=' comparisons are supported: %w", err)
+			if err := p.condValue(&c); err != nil {
+				return nil, err
 			}
-			lit := p.next()
-			if lit.kind != "string" && lit.kind != "number" {
-				return nil, fmt.Errorf("expected a literal after '=', found %q", lit.text)
+			if len(out.where) == 0 {
+				out.where = append(out.where, nil)
 			}
-			c.lit = lit.text
-			out.where = append(out.where, c)
+			out.where[len(out.where)-1] = append(out.where[len(out.where)-1], c)
+			if p.keyword("OR") {
+				out.where = append(out.where, nil)
+				continue
+			}
 			if !p.keyword("AND") {
 				break
 			}
@@ -335,6 +342,8 @@ func (s *Server) serveSuiteQL(w http.ResponseWriter, r *http.Request) {
 			}
 			if v, ok := column(rec, c); ok {
 				row[c] = v // SuiteQL leaves out empty columns
+			} else if v, ok := s.openColumn(rec, c); ok { // open.go
+				row[c] = v
 			}
 		}
 		rows = append(rows, hit{rec, row})
@@ -378,7 +387,55 @@ func (s *Server) serveSuiteQL(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func matches(rec *record, conds []sqlCond) bool {
+// condValue parses what follows a condition's column: = <literal> or
+// IN (<literal>, …).
+func (p *sqlParser) condValue(c *sqlCond) error {
+	literal := func(after string) (string, error) {
+		lit := p.next()
+		if lit.kind != "string" && lit.kind != "number" {
+			return "", fmt.Errorf("expected a literal after %s, found %q", after, lit.text)
+		}
+		return lit.text, nil
+	}
+	if p.keyword("IN") {
+		if err := p.expect("punct", "("); err != nil {
+			return err
+		}
+		for {
+			lit, err := literal("IN (")
+			if err != nil {
+				return err
+			}
+			c.in = append(c.in, lit)
+			if p.peek().text != "," {
+				break
+			}
+			p.next()
+		}
+		return p.expect("punct", ")")
+	}
+	if err := p.expect("punct", "="); err != nil {
+		return fmt.Errorf("only '=' and IN comparisons are supported: %w", err)
+	}
+	lit, err := literal("'='")
+	c.lit = lit
+	return err
+}
+
+// matches reports whether rec meets any of the AND groups (no WHERE: all).
+func matches(rec *record, where [][]sqlCond) bool {
+	if len(where) == 0 {
+		return true
+	}
+	for _, g := range where {
+		if matchesAll(rec, g) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchesAll(rec *record, conds []sqlCond) bool {
 	for _, c := range conds {
 		v, ok := column(rec, c.col)
 		if !ok {
@@ -390,7 +447,11 @@ func matches(rec *record, conds []sqlCond) bool {
 		case "upper":
 			v = strings.ToUpper(v)
 		}
-		if v != c.lit {
+		if c.in != nil {
+			if !slices.Contains(c.in, v) {
+				return false
+			}
+		} else if v != c.lit {
 			return false
 		}
 	}

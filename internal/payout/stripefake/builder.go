@@ -280,6 +280,9 @@ type InvoiceSpec struct {
 	// Shipping is a shipping cost (before tax; not taxed) added to the
 	// total: amount_shipping and shipping_cost.
 	Shipping int64
+	// CreditBalance is the customer's Stripe credit balance applied to the
+	// invoice (starting_balance −CreditBalance): the card pays the rest.
+	CreditBalance int64
 }
 
 // Invoice creates a paid invoice and the charge that paid it.
@@ -365,7 +368,8 @@ func (b *Builder) Invoice(s InvoiceSpec) (invoiceID, chargeID string) {
 		"currency": b.currency, "status": "paid", "paid": true, "billing_reason": reason,
 		"collection_method": collection, "subscription": sub, "due_date": nil,
 		"subtotal": subtotal, "subtotal_excluding_tax": subtotal, "tax": tax, "total": total,
-		"total_excluding_tax": subtotal - discount, "amount_due": total, "amount_paid": total, "amount_remaining": int64(0),
+		"total_excluding_tax": subtotal - discount, "amount_due": total - s.CreditBalance, "amount_paid": total - s.CreditBalance, "amount_remaining": int64(0),
+		"starting_balance": -s.CreditBalance, "ending_balance": int64(0),
 		"discounts": discounts, "total_discount_amounts": totalDiscounts, "total_tax_amounts": taxAmounts,
 		"lines":    map[string]any{"object": "list", "data": lines, "has_more": false, "url": "/v1/invoices/" + invoiceID + "/lines"},
 		"metadata": map[string]any{}, "charge": nil, "payment_intent": nil,
@@ -382,7 +386,7 @@ func (b *Builder) Invoice(s InvoiceSpec) (invoiceID, chargeID string) {
 			"amount_total": s.Shipping, "shipping_rate": b.id("shr"), "taxes": []any{}}
 	}
 	b.put(inv)
-	chargeID = b.Charge(ChargeSpec{Customer: s.Customer, Amount: total, Description: "Payment for Invoice", FeeTaxBps: s.FeeTaxBps, invoice: invoiceID})
+	chargeID = b.Charge(ChargeSpec{Customer: s.Customer, Amount: total - s.CreditBalance, Description: "Payment for Invoice", FeeTaxBps: s.FeeTaxBps, invoice: invoiceID})
 	inv["charge"] = chargeID
 	inv["payment_intent"] = b.obj(chargeID)["payment_intent"]
 	return invoiceID, chargeID

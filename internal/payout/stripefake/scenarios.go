@@ -40,6 +40,11 @@ func Scenarios() map[string]func() *Builder {
 		"refund_without_charge": refundWithoutCharge,
 		"invoice_shipping":      invoiceShipping,
 		"payout_in_progress":    payoutInProgress,
+		// issue 11 (scenarios_whole.go)
+		"unknown_netsuite_customer": unknownNetSuiteCustomer,
+		"refund_then_dispute":       refundThenDispute,
+		"dispute_then_refund":       disputeThenRefund,
+		"credit_balance":            creditBalance,
 	}
 }
 
