@@ -19,6 +19,9 @@ type RecordType struct {
 	// before items.
 	LookupRank  int
 	Transaction bool
+	// Table is the SuiteQL table that holds records of this type: where
+	// the records of a finished async batch are found by external ID.
+	Table string
 }
 
 // RecordTypes returns one row per record type nsrecon writes, in
@@ -27,18 +30,18 @@ type RecordType struct {
 // modify the table.
 func RecordTypes() []RecordType {
 	return []RecordType{
-		{Name: TypeCustomer, Abbrev: "cust", LookupRank: 1},
-		{Name: TypeServiceSaleItem, Abbrev: "item", LookupRank: 6},
-		{Name: TypeDiscountItem, Abbrev: "disc", LookupRank: 7},
-		{Name: TypeInvoice, Abbrev: "inv", LookupRank: 2, Transaction: true, Replace: []string{"item"},
+		{Name: TypeCustomer, Abbrev: "cust", LookupRank: 1, Table: TableCustomer},
+		{Name: TypeServiceSaleItem, Abbrev: "item", LookupRank: 6, Table: TableItem},
+		{Name: TypeDiscountItem, Abbrev: "disc", LookupRank: 7, Table: TableItem},
+		{Name: TypeInvoice, Abbrev: "inv", LookupRank: 2, Transaction: true, Table: TableTransaction, Replace: []string{"item"},
 			References: []string{TypeCustomer, TypeServiceSaleItem, TypeDiscountItem}},
-		{Name: TypeCustomerPayment, Abbrev: "pay", LookupRank: 3, Transaction: true,
+		{Name: TypeCustomerPayment, Abbrev: "pay", LookupRank: 3, Transaction: true, Table: TableTransaction,
 			References: []string{TypeCustomer, TypeInvoice}},
-		{Name: TypeCreditMemo, Abbrev: "cm", LookupRank: 4, Transaction: true, Replace: []string{"item"},
+		{Name: TypeCreditMemo, Abbrev: "cm", LookupRank: 4, Transaction: true, Table: TableTransaction, Replace: []string{"item"},
 			References: []string{TypeInvoice, TypeCustomer, TypeServiceSaleItem, TypeDiscountItem}},
-		{Name: TypeCustomerRefund, Abbrev: "refund", LookupRank: 5, Transaction: true,
+		{Name: TypeCustomerRefund, Abbrev: "refund", LookupRank: 5, Transaction: true, Table: TableTransaction,
 			References: []string{TypeCustomer, TypeCreditMemo, TypeCustomerPayment}},
-		{Name: TypeDeposit, Abbrev: "dep", LookupRank: 8, Transaction: true, Replace: []string{"payment", "other", "cashback"},
+		{Name: TypeDeposit, Abbrev: "dep", LookupRank: 8, Transaction: true, Table: TableTransaction, Replace: []string{"payment", "other", "cashback"},
 			References: []string{TypeCustomerPayment, TypeCustomerRefund, TypeCustomer}},
 	}
 }

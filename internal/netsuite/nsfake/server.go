@@ -49,6 +49,12 @@ type Options struct {
 
 	UndepositedFunds string // internal ID of the Undeposited Funds account
 	Now              func() time.Time
+
+	// Async batches (async.go): how many REST async processors serve the
+	// queue (NetSuite: one per SuiteCloud Plus license; 0 = 1), and how
+	// long each record holds one (0 = Latency).
+	AsyncProcessors int
+	AsyncRecordCost time.Duration
 }
 
 // StoredRecord is a record as the fake holds it.
@@ -82,6 +88,7 @@ type Server struct {
 	inFlight    int
 	maxInFlight int
 	refusals    map[string]string // external ID prefix → detail (refuse.go)
+	async       asyncState        // async.go
 }
 
 // New returns a fake NetSuite with no records except what Preload adds.
