@@ -50,6 +50,10 @@ type Outcome struct {
 	Unchanged bool         // the ledger had it with this very body: not sent
 	Err       *RecordError // NetSuite refused it, or it could not be resolved
 	Fatal     error        // the ledger failed or the request was abandoned: stop the run
+	// Group holds the outcomes of several tasks that completed together
+	// (a batch), settled together before anything more is offered; Task is
+	// then nil.
+	Group []Outcome
 }
 
 // scheduler is the state of one plan's graph. Only one goroutine uses it.
