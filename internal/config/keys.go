@@ -163,8 +163,7 @@ func Keys() []Key {
 
 		ruleKeys[0], ruleKeys[1], ruleKeys[2],
 	)
-	keys = append(keys, webhookKeys()...)
-	keys = append(keys, volumeKeys()...)
+	keys = append(append(keys, webhookKeys()...), volumeKeys()...)
 	keys = append(keys,
 		secret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings: <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"))
 	for i := range keys {

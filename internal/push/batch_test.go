@@ -172,4 +172,3 @@ func TestBatchSmallGroupsGoSingly(t *testing.T) {
 }
 
 var _ BatchWriter = (*netsuite.Client)(nil)
-

@@ -72,7 +72,9 @@ func (r *run) schedule(ctx context.Context) error {
 	r.progress()
 
 	limit := r.p.opts.Concurrency + r.p.opts.Queue
-	if w, ok := r.ex.(interface{ window(concurrency, queue int) int }); ok {
+	if w, ok := r.ex.(interface {
+		window(concurrency, queue int) int
+	}); ok {
 		limit = w.window(r.p.opts.Concurrency, r.p.opts.Queue)
 	}
 	results := make(chan Outcome, limit)
