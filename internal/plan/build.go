@@ -23,6 +23,11 @@ import (
 // which nsrecon-made records already exist (earlier payouts); it may be nil.
 func Build(snap *payout.Snapshot, s Settings, known Known) *Plan {
 	b := newBuilder(snap, s, known, &Plan{Kind: KindPayout, Payout: snap.Payout}, snap.Payout.Currency)
+	if s.Mode == ModeSummary {
+		b.buildSummary() // summary.go
+		b.validate()
+		return b.plan
+	}
 	b.build()
 	b.validate()
 	b.plan.Refundable = b.open
@@ -36,7 +41,8 @@ type builder struct {
 	plan  *Plan
 	index map[string]int // external ID → position in plan.Records
 	dep   *netsuite.Deposit
-	cur   string // payout currency
+	je    *summary // summary mode (summary.go): instead of dep
+	cur   string   // payout currency
 	// carried sums, per payout_failure/payout_cancel transaction, the net of
 	// the failed payout's transactions it brought back (BalanceTransaction.Via).
 	carried map[string]int64

@@ -36,6 +36,7 @@ var (
 		"303": "Dispute Fees", "304": "FX Rounding", "310": "Stripe Adjustments",
 		"311": "Disputes Won", "312": "Stripe Balance Movements",
 		"313": "Sales Income", "314": "Discounts Given", "315": "Refunds Beyond Payments",
+		"316": "Refunds and Disputes", "317": "Sales Tax Payable", // summary mode (reconcile.mode: summary)
 	}
 	items = map[string]string{"400": "Stripe Refund", "401": "Stripe Tax", "402": "Stripe Sales", "403": "Stripe Customer Balance"}
 	// NetSuite currency internal IDs (1 is the base currency).
@@ -165,6 +166,9 @@ accounts:
   dispute_fees: "303"
   fx_difference: "304"
   over_refund: "315"
+  sales: "313"
+  refunds: "316"
+  sales_tax: "317"
   categories:
 %s
 items:

@@ -39,6 +39,7 @@ func WritableTypes() []TypeInfo {
 		{Name: "creditMemo", Transaction: true, Unkeyed: []string{"item"}},
 		{Name: "customerRefund", Transaction: true},
 		{Name: "deposit", Transaction: true, Unkeyed: []string{"other", "cashback"}},
+		{Name: "journalEntry", Transaction: true, Unkeyed: []string{"line"}},
 	}
 }
 
@@ -562,6 +563,8 @@ func (s *Server) validate(rec *record, selfID string) *apiError {
 		}
 		_, e := s.depositTotalChecked(f, selfID)
 		return e
+	case "journalEntry":
+		return s.checkJournal(f) // journal.go
 	}
 	return nil
 }
