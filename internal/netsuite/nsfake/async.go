@@ -255,10 +255,6 @@ func (s *Server) serveJob(w http.ResponseWriter, parts []string) *apiError {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	return encodeOrNil(w, doc)
-}
-
-func encodeOrNil(w http.ResponseWriter, doc any) *apiError {
 	_ = json.NewEncoder(w).Encode(doc)
 	return nil
 }
