@@ -2,6 +2,9 @@ package netsuite
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/big"
+	"strings"
 
 	"github.com/nsrecon/nsrecon/internal/money"
 )
@@ -74,6 +77,29 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	}
 	a.Minor = v
 	return nil
+}
+
+// Select is a value of a NetSuite select field ({"id": "T"}): the REST
+// schema types such fields as objects, not as the strings or booleans of
+// SOAP and SuiteScript.
+type Select struct {
+	ID string `json:"id"`
+}
+
+// UndepositedFunds is customerPayment.undepFunds set: the payment posts to
+// Undeposited Funds until a deposit gathers it.
+func UndepositedFunds() *Select { return &Select{ID: "T"} }
+
+// Rate is an exchange rate as Stripe reports it, an exact decimal string.
+// It marshals as a JSON number, as NetSuite's schema types exchangeRate.
+type Rate string
+
+func (r Rate) MarshalJSON() ([]byte, error) {
+	s := string(r)
+	if _, ok := new(big.Rat).SetString(s); !ok || strings.ContainsAny(s, "/eE") || strings.HasPrefix(s, "+") {
+		return nil, fmt.Errorf("netsuite: exchange rate %q is not a decimal number", s)
+	}
+	return []byte(s), nil
 }
 
 // Classification is what NetSuite OneWorld accounts require on customers and
@@ -243,8 +269,8 @@ type CustomerPayment struct {
 	TranDate     string     `json:"tranDate"`
 	Payment      Amount     `json:"payment"`
 	Currency     *Ref       `json:"currency,omitempty"`
-	ExchangeRate string     `json:"exchangeRate,omitempty"`
-	UndepFunds   bool       `json:"undepFunds"`
+	ExchangeRate Rate       `json:"exchangeRate,omitempty"`
+	UndepFunds   *Select    `json:"undepFunds,omitempty"`
 	AutoApply    *bool      `json:"autoApply,omitempty"`
 	Memo         string     `json:"memo"`
 	Apply        *ApplyList `json:"apply,omitempty"`
@@ -285,7 +311,7 @@ type CustomerRefund struct {
 	Total        Amount     `json:"total"`
 	Account      *Ref       `json:"account,omitempty"` // Undeposited Funds
 	Currency     *Ref       `json:"currency,omitempty"`
-	ExchangeRate string     `json:"exchangeRate,omitempty"`
+	ExchangeRate Rate       `json:"exchangeRate,omitempty"`
 	Memo         string     `json:"memo"`
 	Apply        *ApplyList `json:"apply,omitempty"`
 	Classification
@@ -306,13 +332,43 @@ type DepositPayment struct {
 	Amount  Amount `json:"paymentAmount"`
 }
 
+// MarshalJSON writes the line as NetSuite's schema has it: the
+// transaction's internal ID is an integer ("id": 647). A line whose
+// transaction is not resolved yet (in a plan shown to a person, never sent)
+// shows "eid:<external ID>" instead.
 func (p DepositPayment) MarshalJSON() ([]byte, error) {
 	type wire struct {
-		ID      string `json:"id"`
-		Deposit bool   `json:"deposit"`
-		Amount  Amount `json:"paymentAmount"`
+		ID      json.RawMessage `json:"id"`
+		Deposit bool            `json:"deposit"`
+		Amount  Amount          `json:"paymentAmount"`
 	}
-	return json.Marshal(wire{p.Doc.ID, p.Deposit, p.Amount})
+	var id json.RawMessage
+	switch {
+	case p.Doc.ID != "":
+		if !isDigits(p.Doc.ID) {
+			return nil, fmt.Errorf("netsuite: deposit payment line: internal ID %q is not an integer", p.Doc.ID)
+		}
+		id = json.RawMessage(strings.TrimLeft(p.Doc.ID, "0"))
+		if len(id) == 0 {
+			id = json.RawMessage("0")
+		}
+	default:
+		b, _ := json.Marshal("eid:" + p.Doc.ExternalID)
+		id = b
+	}
+	return json.Marshal(wire{id, p.Deposit, p.Amount})
+}
+
+func isDigits(s string) bool {
+	if s == "" || len(s) > 18 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // DepositOther is money added to the deposit that is not a customer

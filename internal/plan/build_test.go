@@ -132,7 +132,7 @@ func TestPlainChargesAndFees(t *testing.T) {
 		t.Fatalf("records %v, want %v", got, want)
 	}
 	pay := rec(t, p, "stripe_ch_1").Body.(*netsuite.CustomerPayment)
-	if pay.Payment.Minor != 10000 || !pay.UndepFunds || pay.Customer.ExternalID != "stripe_cus_1" || !strings.Contains(pay.Memo, "ch_1") {
+	if pay.Payment.Minor != 10000 || pay.UndepFunds == nil || pay.UndepFunds.ID != "T" || pay.Customer.ExternalID != "stripe_cus_1" || !strings.Contains(pay.Memo, "ch_1") {
 		t.Errorf("payment = %+v", pay)
 	}
 	dep := rec(t, p, "stripe_po_1").Body.(*netsuite.Deposit)

@@ -211,6 +211,9 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request, typ, id string) 
 	if e != nil {
 		return e
 	}
+	if e := enforceSchema(typ, body, validationOf(r)); e != nil {
+		return e
+	}
 	if got, present := body["externalId"]; present && got != eid {
 		return badRequest("INVALID_CONTENT", "externalId", "The externalId in the body (%v) does not match the URL (%s).", got, eid)
 	}
@@ -644,7 +647,7 @@ func (s *Server) depositTotalChecked(f map[string]any, selfID string) (*big.Rat,
 		var amt *big.Rat
 		switch typ {
 		case "customerPayment":
-			if txn.fields["undepFunds"] != true {
+			if !s.undeposited(txn.fields) {
 				return nil, badRequest("INVALID_KEY_OR_REF", p+".id", "Customer payment %s is not in Undeposited Funds.", id)
 			}
 			amt, _ = parseDec(txn.fields["payment"])
@@ -721,4 +724,15 @@ func (s *Server) depositedBy(txn, selfID string) string {
 		}
 	}
 	return ""
+}
+
+// undeposited reports whether a customer payment posts to Undeposited
+// Funds: its undepFunds select is "T" (the REST schema's select object,
+// {"id": "T"}), or its account is the Undeposited Funds account.
+func (s *Server) undeposited(f map[string]any) bool {
+	if sel, ok := f["undepFunds"].(map[string]any); ok && sel["id"] == "T" {
+		return true
+	}
+	acct, _ := refID(f["account"])
+	return acct != "" && acct == s.opts.UndepositedFunds
 }
