@@ -98,7 +98,9 @@ func TestGoldenFlow(t *testing.T) {
 
 	cus := must(e.c.Upsert(ctx, netsuite.TypeCustomer, "stripe_cus_A1", &netsuite.Customer{
 		ExternalID: "stripe_cus_A1", IsPerson: true, FirstName: "Siobhán", LastName: "O'Brien",
-		Email: "o'brien@example.com", Comments: "Stripe customer cus_A1", Currency: usdRef, Classification: sub}))
+		Email: "o'brien@example.com", Comments: "Stripe customer cus_A1", Currency: usdRef,
+		CurrencyList:   &netsuite.CurrencyList{Items: []netsuite.CustomerCurrency{{Currency: *usdRef}, {Currency: *eurRef}}},
+		Classification: sub}))
 	golden(t, "01_customer", rc.take())
 
 	svc := must(upsert(ctx, e.c, netsuite.TypeServiceSaleItem, &netsuite.ServiceSaleItem{

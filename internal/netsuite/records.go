@@ -136,12 +136,58 @@ type Customer struct {
 	Email       string `json:"email,omitempty"`
 	Phone       string `json:"phone,omitempty"`
 	Comments    string `json:"comments,omitempty"`
-	Currency    *Ref   `json:"currency,omitempty"`
+	// Currency is the primary currency; CurrencyList every currency the
+	// customer may transact in (NetSuite refuses a transaction in any
+	// other: "Invalid Field Value … currency").
+	Currency     *Ref          `json:"currency,omitempty"`
+	CurrencyList *CurrencyList `json:"currencyList,omitempty"`
 	Classification
 }
 
 func (*Customer) RecordType() string { return TypeCustomer }
-func (c *Customer) Refs() []*Ref     { return append(c.Classification.refs(), nonNil(c.Currency)...) }
+func (c *Customer) Refs() []*Ref {
+	out := append(c.Classification.refs(), nonNil(c.Currency)...)
+	if c.CurrencyList != nil {
+		for i := range c.CurrencyList.Items {
+			out = append(out, &c.CurrencyList.Items[i].Currency)
+		}
+	}
+	return out
+}
+
+// CurrencyList is a customer's currencyList sublist, keyed by currency.
+type CurrencyList struct {
+	Items []CustomerCurrency `json:"items"`
+}
+
+// CustomerCurrency is one line of a customer's currency list.
+type CustomerCurrency struct {
+	Currency Ref `json:"currency"`
+}
+
+// Has reports whether the list holds the currency with internal ID id.
+func (l *CurrencyList) Has(id string) bool {
+	if l == nil {
+		return false
+	}
+	for _, c := range l.Items {
+		if c.Currency.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Party is implemented by transactions with a customer: the customer they
+// are for and the currency they are in (nil: the customer's own).
+type Party interface {
+	Party() (customer *Ref, currency *Ref)
+}
+
+func (v *Invoice) Party() (*Ref, *Ref)         { return &v.Entity, v.Currency }
+func (p *CustomerPayment) Party() (*Ref, *Ref) { return &p.Customer, p.Currency }
+func (m *CreditMemo) Party() (*Ref, *Ref)      { return &m.Entity, m.Currency }
+func (r *CustomerRefund) Party() (*Ref, *Ref)  { return &r.Customer, r.Currency }
 
 // RefList is a multi-select reference field ({"items":[{"id":"1"}]}).
 type RefList struct {

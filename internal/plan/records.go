@@ -36,6 +36,7 @@ func (b *builder) add(r Record) {
 	}
 	b.index[r.ExternalID] = len(b.plan.Records)
 	b.plan.Records = append(b.plan.Records, r)
+	b.noteCurrency(r.Body)
 }
 
 func (b *builder) planned(extID string) bool {

@@ -251,6 +251,7 @@ func pushed(entry *report.Payout, res push.Result, err error) error {
 	entry.Status = res.Status
 	entry.DepositID = res.DepositID
 	entry.Pushed = res.Pushed
+	entry.Problems = append(entry.Problems, res.Problems...)
 	for _, e := range res.Errors {
 		entry.Problems = append(entry.Problems, e.Problem())
 		if e.Status == http.StatusTooManyRequests {

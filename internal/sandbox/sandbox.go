@@ -52,6 +52,9 @@ type Options struct {
 	Logger                     *slog.Logger
 	// Scenario replaces the demo account (tests serve their own).
 	Scenario *stripefake.Scenario
+	// NetSuiteAccount, if set, adjusts the fake NetSuite's options (tests
+	// model an account's features).
+	NetSuiteAccount func(*nsfake.Options)
 }
 
 // Env is a running sandbox.
@@ -86,13 +89,17 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 		cancel()
 		return nil, fmt.Errorf("sandbox: fake Stripe: %w", err)
 	}
-	e.NetSuite = nsfake.New(nsfake.Options{
+	nso := nsfake.Options{
 		AccountID: AccountID, ConsumerKey: ConsumerKey, ConsumerSecret: ConsumerSecret,
 		TokenID: TokenID, TokenSecret: TokenSecret, Concurrency: opts.Concurrency,
 		Latency: opts.Latency, Jitter: opts.Jitter, Seed: opts.Seed,
 		Rate429: opts.Rate429, Rate5xx: opts.Rate5xx, RateDrop: opts.RateDrop,
-		UndepositedFunds: "100",
-	})
+		UndepositedFunds: "100", DefaultCurrency: "1",
+	}
+	if opts.NetSuiteAccount != nil {
+		opts.NetSuiteAccount(&nso)
+	}
+	e.NetSuite = nsfake.New(nso)
 	for id, name := range accounts {
 		e.NetSuite.Preload("account", id, map[string]any{"acctName": name})
 	}

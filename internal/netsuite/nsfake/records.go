@@ -23,6 +23,12 @@ type TypeInfo struct {
 	// existing ones: an update adds the sent lines to those already there
 	// unless the request names the sublist in ?replace=.
 	Unkeyed []string
+	// Keyed are sublists whose lines NetSuite matches by a field (the
+	// value): an update changes or adds the sent lines and keeps the rest.
+	Keyed map[string]string
+	// Party is the field naming a transaction's customer, whose currencies
+	// limit the transaction's.
+	Party string
 }
 
 // WritableTypes returns the record types nsrecon creates; other types
@@ -31,13 +37,13 @@ type TypeInfo struct {
 // cannot hide in the fake; a test holds the two against each other.
 func WritableTypes() []TypeInfo {
 	return []TypeInfo{
-		{Name: "customer"},
+		{Name: "customer", Keyed: map[string]string{"currencyList": "currency"}},
 		{Name: "serviceSaleItem"},
 		{Name: "discountItem"},
-		{Name: "invoice", Transaction: true, Unkeyed: []string{"item"}},
-		{Name: "customerPayment", Transaction: true},
-		{Name: "creditMemo", Transaction: true, Unkeyed: []string{"item"}},
-		{Name: "customerRefund", Transaction: true},
+		{Name: "invoice", Transaction: true, Unkeyed: []string{"item"}, Party: "entity"},
+		{Name: "customerPayment", Transaction: true, Party: "customer"},
+		{Name: "creditMemo", Transaction: true, Unkeyed: []string{"item"}, Party: "entity"},
+		{Name: "customerRefund", Transaction: true, Party: "customer"},
 		{Name: "deposit", Transaction: true, Unkeyed: []string{"other", "cashback"}},
 	}
 }
@@ -120,6 +126,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		err = s.get(w, parts[0], parts[1])
 	case len(parts) == 2 && r.Method == http.MethodPut:
 		err = s.upsert(w, r, parts[0], parts[1])
+	case len(parts) == 2 && r.Method == http.MethodPatch:
+		err = s.patch(w, r, parts[0], parts[1])
 	default:
 		err = &apiError{status: http.StatusMethodNotAllowed, code: "METHOD_NOT_ALLOWED",
 			detail: fmt.Sprintf("%s is not supported on %s by the fake.", r.Method, r.URL.Path)}
@@ -276,6 +284,12 @@ func validExternalID(s string) bool {
 // Callers hold s.mu.
 func (s *Server) commit(rec *record) {
 	switch rec.typ {
+	case "customer":
+		// NetSuite gives every customer a primary currency: the
+		// subsidiary's base currency unless one is sent.
+		if rec.fields["currency"] == nil && s.opts.DefaultCurrency != "" {
+			rec.fields["currency"] = map[string]any{"id": s.opts.DefaultCurrency}
+		}
 	case "invoice", "creditMemo":
 		rec.fields["total"] = json.Number(fmtDec(lineTotal(rec.fields)))
 	case "deposit":
@@ -454,8 +468,26 @@ func (s *Server) validate(rec *record, selfID string) *apiError {
 			return e
 		}
 	}
+	if e := s.checkPartyCurrency(rec); e != nil {
+		return e
+	}
 	switch rec.typ {
 	case "customer":
+		lines, e := sublist(f, "currencyList")
+		if e != nil {
+			return e
+		}
+		primary, _ := refID(f["currency"])
+		for i, l := range lines {
+			p := fmt.Sprintf("currencyList.items[%d].currency", i)
+			if e := s.checkRef(l, "currency", true, "currency"); e != nil {
+				e.path = p
+				return e
+			}
+			if id, _ := refID(l["currency"]); s.opts.SingleCurrencyCustomers && id != primary {
+				return badRequest("FEATURE_DISABLED", p, "The feature 'Multiple Currencies per customer' is not enabled in this account.")
+			}
+		}
 		return nil
 	case "serviceSaleItem", "discountItem":
 		if _, ok := f["itemId"].(string); !ok {

@@ -91,3 +91,29 @@ func TestSchemaWarningDrops(t *testing.T) {
 		t.Errorf("stored %v", got)
 	}
 }
+
+// TestTransactionInCustomersCurrencies: NetSuite refuses a transaction in a
+// currency that is neither the customer's primary currency nor on its list.
+func TestTransactionInCustomersCurrencies(t *testing.T) {
+	s := New(Options{DefaultCurrency: "1", UndepositedFunds: "9"})
+	s.Preload("currency", "1", map[string]any{"symbol": "USD"})
+	s.Preload("currency", "2", map[string]any{"symbol": "EUR"})
+	if w := write(t, s, "customer", "c_1", `{"companyName":"A"}`, true); w.Code != http.StatusNoContent {
+		t.Fatal(w.Body)
+	}
+	cust := s.Records("customer")[0].ID
+	pay := `{"customer":{"id":"` + cust + `"},"payment":10,"currency":{"id":"2"}}`
+	w := write(t, s, "customerPayment", "p_1", pay, true)
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "Invalid Field Value 2 for the following field: currency") {
+		t.Fatalf("EUR payment of a USD customer: %d %s", w.Code, w.Body)
+	}
+	r := httptest.NewRequest(http.MethodPatch, recordPrefix+"customer/eid:c_1", strings.NewReader(`{"currencyList":{"items":[{"currency":{"id":"2"}}]}}`))
+	rw := httptest.NewRecorder()
+	s.route(rw, r)
+	if rw.Code != http.StatusNoContent {
+		t.Fatalf("PATCH currencyList: %d %s", rw.Code, rw.Body)
+	}
+	if w := write(t, s, "customerPayment", "p_1", pay, true); w.Code != http.StatusNoContent {
+		t.Errorf("after adding EUR: %d %s", w.Code, w.Body)
+	}
+}

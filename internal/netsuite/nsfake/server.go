@@ -48,7 +48,15 @@ type Options struct {
 	RateDrop float64 // share that are carried out, then the connection is closed with no response
 
 	UndepositedFunds string // internal ID of the Undeposited Funds account
-	Now              func() time.Time
+	// DefaultCurrency is the internal ID of the currency a customer created
+	// without one gets (the base currency). Empty: such customers have no
+	// currency and their transactions' currencies are not checked.
+	DefaultCurrency string
+	// SingleCurrencyCustomers is an account without the Multiple
+	// Currencies feature for customers: a customer's currency list cannot
+	// hold another currency than its primary one.
+	SingleCurrencyCustomers bool
+	Now             func() time.Time
 }
 
 // StoredRecord is a record as the fake holds it.
