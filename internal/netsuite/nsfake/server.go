@@ -56,7 +56,7 @@ type Options struct {
 	// Currencies feature for customers: a customer's currency list cannot
 	// hold another currency than its primary one.
 	SingleCurrencyCustomers bool
-	Now             func() time.Time
+	Now                     func() time.Time
 }
 
 // StoredRecord is a record as the fake holds it.
