@@ -82,76 +82,7 @@ const (
 // Keys returns every configuration key, in the order of the example file.
 // It is a function rather than a package variable so nobody can mutate it.
 func Keys() []Key {
-	s := func(name, def, doc string) Key { return Key{Name: name, Default: def, Doc: doc} }
-	secret := func(name, doc string) Key { return Key{Name: name, Default: "", Secret: true, Doc: doc} }
-	m := func(name, doc string) Key {
-		return Key{Name: name, Default: map[string]string{}, Map: true, Doc: doc}
-	}
-	// A fee category's line posts to a key of its own; its row documents it.
-	feeKey := func(cat string) Key {
-		r, _ := category.Lookup(cat)
-		return s(r.Key, "", r.Doc)
-	}
-	keys := []Key{
-		secret("stripe.api_key", "Stripe secret or restricted key (sk_… / rk_…); read access to payouts, balance transactions, charges, refunds, disputes, invoices, customers"),
-		s("stripe.api_base", DefaultStripeAPIBase, "Stripe API base URL (point at a fake or stripe-mock in tests)"),
-		{Name: "stripe.max_retries", Default: DefaultStripeMaxRetries, Doc: "network retries stripe-go makes per request (0–10)"},
-		{Name: "stripe.timeout", Default: DefaultStripeTimeout, Doc: "timeout of one Stripe request (Go duration, at least 5s)"},
-
-		s("netsuite.account_id", "", "NetSuite account ID as shown in Setup > Company > Company Information, e.g. 123456 or 123456_SB1"),
-		s("netsuite.base_url", "", "SuiteTalk REST base URL; empty = https://<account id, lower-case, _ → ->.suitetalk.api.netsuite.com"),
-		{Name: "netsuite.concurrency", Default: DefaultNetSuiteConcurrent, Doc: "most NetSuite requests in flight (1–100); NetSuite's limit is per account and shared with every other integration"},
-		{Name: "netsuite.timeout", Default: DefaultNetSuiteTimeout, Doc: "timeout of one NetSuite request (Go duration, e.g. 60s, 2m; at least 5s)"},
-		{Name: "netsuite.base_currency", Default: "", Doc: "the subsidiary's base currency (e.g. usd); when set, a foreign-currency charge in a payout of another currency is held, since Stripe's rate is not NetSuite's"},
-		s("netsuite.auth.method", AuthTBA, "tba (token-based, OAuth 1.0a) or m2m (OAuth 2.0 client credentials with a certificate)"),
-		secret("netsuite.auth.consumer_key", "TBA: integration record's consumer key"),
-		secret("netsuite.auth.consumer_secret", "TBA: integration record's consumer secret"),
-		secret("netsuite.auth.token_id", "TBA: access token ID"),
-		secret("netsuite.auth.token_secret", "TBA: access token secret"),
-		secret("netsuite.auth.client_id", "M2M: integration record's client ID"),
-		s("netsuite.auth.certificate_id", "", "M2M: certificate ID from Setup > Integration > OAuth 2.0 Client Credentials"),
-		s("netsuite.auth.private_key_file", "", "M2M: path of the PEM private key of that certificate (keep it mode 0600)"),
-		s("netsuite.auth.algorithm", AlgPS256, "M2M: JWT signing algorithm, PS256 (RSA) or ES256 (EC)"),
-
-		s("ledger.path", DefaultLedgerPath(), "SQLite sync ledger: what was pushed, NetSuite internal IDs, runs"),
-
-		s("accounts.undeposited_funds", "", "Undeposited Funds account: payments and refunds post here until the deposit gathers them (required)"),
-		m("accounts.bank", "bank account per payout currency, e.g. usd: \"1\" (at least one required)"),
-		feeKey("fee"),
-		feeKey("tax"),
-		s("accounts.application_fees", "", "account for Connect application fees"),
-		s(category.KeyDisputeFees, "", "expense account for dispute fees"),
-		s("accounts.fx_difference", "", "account for currency-conversion rounding differences"),
-		m(category.MapKey, category.MapDoc),
-
-		s("items.refund", "", "credit memo item for refunds and disputes of invoiced charges"),
-		s("items.tax", "", "invoice item for Stripe Tax amounts"),
-		s("items.global", "", "global price workflow: every invoice line uses this one item"),
-		s("items.income_account", "", "income account of the service items nsrecon creates"),
-		s("items.discount_account", "", "account of the discount items nsrecon creates for coupons"),
-		s("items.shipping", "", "invoice item for Stripe invoice shipping costs (amount_shipping)"),
-
-		s("customers.mode", CustomersCreate, "create, match_email or global"),
-		s("customers.global_id", "", "customer used for every transaction when customers.mode is global"),
-		s("customers.default_name", "", "name for Stripe customers that have none (else the payout is held)"),
-		s("customers.type", CustomerCompany, "company or individual: how new customers are named (metadata netsuite_customer_type overrides)"),
-
-		s("classification.subsidiary", "", "OneWorld subsidiary on every customer and transaction"),
-		s("classification.department", "", "department on every transaction (optional)"),
-		s("classification.class", "", "class on every transaction (optional)"),
-		s("classification.location", "", "location on every transaction (optional)"),
-
-		m("currencies", "currency → NetSuite currency internal ID, e.g. eur: \"2\"; absent = NetSuite's default for the customer"),
-
-		s("rules.orphan_refund", OrphanHold, "refund/dispute of a charge nsrecon never synced: hold, or deposit_line to rules.orphan_account"),
-		s("rules.orphan_account", "", "account for orphan refunds when rules.orphan_refund is deposit_line"),
-
-		secret("webhook.secret", "Stripe webhook endpoint signing secret (whsec_…)"),
-		s("webhook.addr", DefaultWebhookAddr, "listen address of `nsrecon invoices listen`"),
-		{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
-
-		secret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings: <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"),
-	}
+	keys := append(connectionKeys(), bookKeys()...)
 	for i := range keys {
 		keys[i].Env = []string{EnvName(keys[i].Name)}
 	}
@@ -159,6 +90,86 @@ func Keys() []Key {
 	// from exporting the same secret twice. The prefixed name still wins.
 	keys[0].Env = append(keys[0].Env, "STRIPE_API_KEY")
 	return keys
+}
+
+func keyString(name, def, doc string) Key { return Key{Name: name, Default: def, Doc: doc} }
+func keySecret(name, doc string) Key      { return Key{Name: name, Default: "", Secret: true, Doc: doc} }
+func keyMap(name, doc string) Key {
+	return Key{Name: name, Default: map[string]string{}, Map: true, Doc: doc}
+}
+
+// connectionKeys are how nsrecon reaches Stripe and NetSuite, and its ledger.
+func connectionKeys() []Key {
+	return []Key{
+		keySecret("stripe.api_key", "Stripe secret or restricted key (sk_… / rk_…); read access to payouts, balance transactions, charges, refunds, disputes, invoices, customers"),
+		keyString("stripe.api_base", DefaultStripeAPIBase, "Stripe API base URL (point at a fake or stripe-mock in tests)"),
+		{Name: "stripe.max_retries", Default: DefaultStripeMaxRetries, Doc: "network retries stripe-go makes per request (0–10)"},
+		{Name: "stripe.timeout", Default: DefaultStripeTimeout, Doc: "timeout of one Stripe request (Go duration, at least 5s)"},
+
+		keyString("netsuite.account_id", "", "NetSuite account ID as shown in Setup > Company > Company Information, e.g. 123456 or 123456_SB1"),
+		keyString("netsuite.base_url", "", "SuiteTalk REST base URL; empty = https://<account id, lower-case, _ → ->.suitetalk.api.netsuite.com"),
+		{Name: "netsuite.concurrency", Default: DefaultNetSuiteConcurrent, Doc: "most NetSuite requests in flight (1–100); NetSuite's limit is per account and shared with every other integration"},
+		{Name: "netsuite.timeout", Default: DefaultNetSuiteTimeout, Doc: "timeout of one NetSuite request (Go duration, e.g. 60s, 2m; at least 5s)"},
+		{Name: "netsuite.base_currency", Default: "", Doc: "the subsidiary's base currency (e.g. usd); when set, a foreign-currency charge in a payout of another currency is held, since Stripe's rate is not NetSuite's"},
+		keyString("netsuite.auth.method", AuthTBA, "tba (token-based, OAuth 1.0a) or m2m (OAuth 2.0 client credentials with a certificate)"),
+		keySecret("netsuite.auth.consumer_key", "TBA: integration record's consumer key"),
+		keySecret("netsuite.auth.consumer_secret", "TBA: integration record's consumer secret"),
+		keySecret("netsuite.auth.token_id", "TBA: access token ID"),
+		keySecret("netsuite.auth.token_secret", "TBA: access token secret"),
+		keySecret("netsuite.auth.client_id", "M2M: integration record's client ID"),
+		keyString("netsuite.auth.certificate_id", "", "M2M: certificate ID from Setup > Integration > OAuth 2.0 Client Credentials"),
+		keyString("netsuite.auth.private_key_file", "", "M2M: path of the PEM private key of that certificate (keep it mode 0600)"),
+		keyString("netsuite.auth.algorithm", AlgPS256, "M2M: JWT signing algorithm, PS256 (RSA) or ES256 (EC)"),
+
+		keyString("ledger.path", DefaultLedgerPath(), "SQLite sync ledger: what was pushed, NetSuite internal IDs, runs"),
+	}
+}
+
+// bookKeys are how payouts become records: mappings, rules, webhooks.
+func bookKeys() []Key {
+	// A fee category's line posts to a key of its own; its row documents it.
+	feeKey := func(cat string) Key {
+		r, _ := category.Lookup(cat)
+		return keyString(r.Key, "", r.Doc)
+	}
+	return []Key{
+		keyString("accounts.undeposited_funds", "", "Undeposited Funds account: payments and refunds post here until the deposit gathers them (required)"),
+		keyMap("accounts.bank", "bank account per payout currency, e.g. usd: \"1\" (at least one required)"),
+		feeKey("fee"),
+		feeKey("tax"),
+		keyString("accounts.application_fees", "", "account for Connect application fees"),
+		keyString(category.KeyDisputeFees, "", "expense account for dispute fees"),
+		keyString("accounts.fx_difference", "", "account for currency-conversion rounding differences"),
+		keyMap(category.MapKey, category.MapDoc),
+
+		keyString("items.refund", "", "credit memo item for refunds and disputes of invoiced charges"),
+		keyString("items.tax", "", "invoice item for Stripe Tax amounts"),
+		keyString("items.global", "", "global price workflow: every invoice line uses this one item"),
+		keyString("items.income_account", "", "income account of the service items nsrecon creates"),
+		keyString("items.discount_account", "", "account of the discount items nsrecon creates for coupons"),
+		keyString("items.shipping", "", "invoice item for Stripe invoice shipping costs (amount_shipping)"),
+
+		keyString("customers.mode", CustomersCreate, "create, match_email or global"),
+		keyString("customers.global_id", "", "customer used for every transaction when customers.mode is global"),
+		keyString("customers.default_name", "", "name for Stripe customers that have none (else the payout is held)"),
+		keyString("customers.type", CustomerCompany, "company or individual: how new customers are named (metadata netsuite_customer_type overrides)"),
+
+		keyString("classification.subsidiary", "", "OneWorld subsidiary on every customer and transaction"),
+		keyString("classification.department", "", "department on every transaction (optional)"),
+		keyString("classification.class", "", "class on every transaction (optional)"),
+		keyString("classification.location", "", "location on every transaction (optional)"),
+
+		keyMap("currencies", "currency → NetSuite currency internal ID, e.g. eur: \"2\"; absent = NetSuite's default for the customer"),
+
+		keyString("rules.orphan_refund", OrphanHold, "refund/dispute of a charge nsrecon never synced: hold, or deposit_line to rules.orphan_account"),
+		keyString("rules.orphan_account", "", "account for orphan refunds when rules.orphan_refund is deposit_line"),
+
+		keySecret("webhook.secret", "Stripe webhook endpoint signing secret (whsec_…)"),
+		keyString("webhook.addr", DefaultWebhookAddr, "listen address of `nsrecon invoices listen`"),
+		{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
+
+		keySecret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings: <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"),
+	}
 }
 
 // New returns a viper instance set up for nsrecon: NSRECON_* environment
