@@ -48,6 +48,8 @@ type NetSuiteConfig struct {
 	// "assume the payout currency".
 	BaseCurrency string     `mapstructure:"base_currency"`
 	Auth         AuthConfig `mapstructure:"auth"`
+	// Defaults are merged into every record body of a type (FieldDefaults).
+	Defaults FieldDefaults `mapstructure:"defaults"`
 }
 
 // AuthConfig holds the credentials of one of the two NetSuite auth methods.
@@ -81,6 +83,7 @@ type AccountsConfig struct {
 	ApplicationFees  string            `mapstructure:"application_fees"`
 	DisputeFees      string            `mapstructure:"dispute_fees"`
 	FXDifference     string            `mapstructure:"fx_difference"`
+	Rounding         string            `mapstructure:"rounding"`   // rules.rounding: account
 	Categories       map[string]string `mapstructure:"categories"` // reporting_category → account
 }
 
@@ -93,6 +96,10 @@ type ItemsConfig struct {
 	IncomeAccount   string `mapstructure:"income_account"`
 	DiscountAccount string `mapstructure:"discount_account"`
 	Shipping        string `mapstructure:"shipping"`
+	// TaxSchedule is the tax schedule of items nsrecon creates; TaxCode the
+	// tax code on invoice and credit memo lines.
+	TaxSchedule string `mapstructure:"tax_schedule"`
+	TaxCode     string `mapstructure:"tax_code"`
 }
 
 // CustomersConfig says how Stripe customers become NetSuite customers.
@@ -104,6 +111,9 @@ type CustomersConfig struct {
 	// name becomes the company name) or individual (first and last name).
 	// Stripe metadata netsuite_customer_type overrides it per customer.
 	Type string `mapstructure:"type"`
+	// EntityID is how new customers get NetSuite's Customer ID (entityId):
+	// auto (NetSuite's auto-numbering) or derived (name and Stripe ID).
+	EntityID string `mapstructure:"entity_id"`
 }
 
 // ClassificationConfig is stamped on records in OneWorld accounts.
@@ -118,6 +128,9 @@ type ClassificationConfig struct {
 type RulesConfig struct {
 	OrphanRefund  string `mapstructure:"orphan_refund"`
 	OrphanAccount string `mapstructure:"orphan_account"`
+	// Rounding is what to do with amounts NetSuite cannot hold exactly:
+	// hold, or account (round and book the differences to accounts.rounding).
+	Rounding string `mapstructure:"rounding"`
 }
 
 // WebhookConfig configures the real-time invoice listener.
@@ -212,6 +225,7 @@ func (c *Config) Redacted() map[string]any {
 			"concurrency":   c.NetSuite.Concurrency,
 			"timeout":       c.NetSuite.Timeout.String(),
 			"base_currency": c.NetSuite.BaseCurrency,
+			"defaults":      cloneDefaults(c.NetSuite.Defaults),
 			"auth": map[string]any{
 				"method":           c.NetSuite.Auth.Method,
 				"consumer_key":     sec(c.NetSuite.Auth.ConsumerKey),
@@ -233,6 +247,7 @@ func (c *Config) Redacted() map[string]any {
 			"application_fees":  c.Accounts.ApplicationFees,
 			"dispute_fees":      c.Accounts.DisputeFees,
 			"fx_difference":     c.Accounts.FXDifference,
+			"rounding":          c.Accounts.Rounding,
 			"categories":        cloneMap(c.Accounts.Categories),
 		},
 		"items": map[string]any{
@@ -242,12 +257,15 @@ func (c *Config) Redacted() map[string]any {
 			"income_account":   c.Items.IncomeAccount,
 			"discount_account": c.Items.DiscountAccount,
 			"shipping":         c.Items.Shipping,
+			"tax_schedule":     c.Items.TaxSchedule,
+			"tax_code":         c.Items.TaxCode,
 		},
 		"customers": map[string]any{
 			"mode":         c.Customers.Mode,
 			"global_id":    c.Customers.GlobalID,
 			"default_name": c.Customers.DefaultName,
 			"type":         c.Customers.Type,
+			"entity_id":    c.Customers.EntityID,
 		},
 		"classification": map[string]any{
 			"subsidiary": c.Classification.Subsidiary,
@@ -259,6 +277,7 @@ func (c *Config) Redacted() map[string]any {
 		"rules": map[string]any{
 			"orphan_refund":  c.Rules.OrphanRefund,
 			"orphan_account": c.Rules.OrphanAccount,
+			"rounding":       c.Rules.Rounding,
 		},
 		"webhook": map[string]any{
 			"secret":       sec(c.Webhook.Secret),

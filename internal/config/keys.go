@@ -77,6 +77,12 @@ const (
 
 	OrphanHold        = "hold"         // hold the payout for a person to decide
 	OrphanDepositLine = "deposit_line" // book it as a deposit line to rules.orphan_account
+
+	RoundingHold    = "hold"    // hold a payout with amounts NetSuite cannot hold exactly
+	RoundingAccount = "account" // round them, booking the differences to accounts.rounding
+
+	EntityIDAuto    = "auto"    // NetSuite's auto-numbering gives the Customer ID
+	EntityIDDerived = "derived" // the Customer ID is the name and the Stripe ID
 )
 
 // Keys returns every configuration key, in the order of the example file.
@@ -93,7 +99,7 @@ func Keys() []Key {
 }
 
 func keyString(name, def, doc string) Key { return Key{Name: name, Default: def, Doc: doc} }
-func keySecret(name, doc string) Key      { return Key{Name: name, Default: "", Secret: true, Doc: doc} }
+func keySecret(name, doc string) Key { return Key{Name: name, Default: "", Secret: true, Doc: doc} }
 func keyMap(name, doc string) Key {
 	return Key{Name: name, Default: map[string]string{}, Map: true, Doc: doc}
 }
@@ -111,6 +117,7 @@ func connectionKeys() []Key {
 		{Name: "netsuite.concurrency", Default: DefaultNetSuiteConcurrent, Doc: "most NetSuite requests in flight (1–100); NetSuite's limit is per account and shared with every other integration"},
 		{Name: "netsuite.timeout", Default: DefaultNetSuiteTimeout, Doc: "timeout of one NetSuite request (Go duration, e.g. 60s, 2m; at least 5s)"},
 		{Name: "netsuite.base_currency", Default: "", Doc: "the subsidiary's base currency (e.g. usd); when set, a foreign-currency charge in a payout of another currency is held, since Stripe's rate is not NetSuite's"},
+		{Name: "netsuite.defaults", Default: FieldDefaults{}, Map: true, Doc: "record type → field → value merged into every body of that type (replacing nsrecon's value), e.g. customer: {customForm: {id: \"-2\"}}; checked against Oracle's schema"},
 		keyString("netsuite.auth.method", AuthTBA, "tba (token-based, OAuth 1.0a) or m2m (OAuth 2.0 client credentials with a certificate)"),
 		keySecret("netsuite.auth.consumer_key", "TBA: integration record's consumer key"),
 		keySecret("netsuite.auth.consumer_secret", "TBA: integration record's consumer secret"),
@@ -140,6 +147,7 @@ func bookKeys() []Key {
 		keyString("accounts.application_fees", "", "account for Connect application fees"),
 		keyString(category.KeyDisputeFees, "", "expense account for dispute fees"),
 		keyString("accounts.fx_difference", "", "account for currency-conversion rounding differences"),
+		keyString("accounts.rounding", "", "account for differences of rounding amounts to NetSuite's precision (rules.rounding: account)"),
 		keyMap(category.MapKey, category.MapDoc),
 
 		keyString("items.refund", "", "credit memo item for refunds and disputes of invoiced charges"),
@@ -148,11 +156,14 @@ func bookKeys() []Key {
 		keyString("items.income_account", "", "income account of the service items nsrecon creates"),
 		keyString("items.discount_account", "", "account of the discount items nsrecon creates for coupons"),
 		keyString("items.shipping", "", "invoice item for Stripe invoice shipping costs (amount_shipping)"),
+		keyString("items.tax_schedule", "", "tax schedule of the service and discount items nsrecon creates (SuiteTax; legacy tax with per-item schedules)"),
+		keyString("items.tax_code", "", "tax code on every invoice and credit memo line (legacy tax: e.g. a not-taxable code, since Stripe tax is its own line)"),
 
 		keyString("customers.mode", CustomersCreate, "create, match_email or global"),
 		keyString("customers.global_id", "", "customer used for every transaction when customers.mode is global"),
 		keyString("customers.default_name", "", "name for Stripe customers that have none (else the payout is held)"),
 		keyString("customers.type", CustomerCompany, "company or individual: how new customers are named (metadata netsuite_customer_type overrides)"),
+		keyString("customers.entity_id", EntityIDAuto, "auto (NetSuite's auto-numbering) or derived (name and Stripe ID, unique: for accounts with customer auto-numbering off)"),
 
 		keyString("classification.subsidiary", "", "OneWorld subsidiary on every customer and transaction"),
 		keyString("classification.department", "", "department on every transaction (optional)"),
@@ -163,6 +174,7 @@ func bookKeys() []Key {
 
 		keyString("rules.orphan_refund", OrphanHold, "refund/dispute of a charge nsrecon never synced: hold, or deposit_line to rules.orphan_account"),
 		keyString("rules.orphan_account", "", "account for orphan refunds when rules.orphan_refund is deposit_line"),
+		keyString("rules.rounding", RoundingHold, "amounts NetSuite cannot hold exactly (a third decimal: BHD JOD KWD OMR TND): hold the payout, or account (round, and book each difference to accounts.rounding)"),
 
 		keySecret("webhook.secret", "Stripe webhook endpoint signing secret (whsec_…)"),
 		keyString("webhook.addr", DefaultWebhookAddr, "listen address of `nsrecon invoices listen`"),

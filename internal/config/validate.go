@@ -129,6 +129,7 @@ func (c *Config) Validate() error {
 	p.internalID("rules.orphan_account", c.Rules.OrphanAccount, c.Rules.OrphanRefund == OrphanDepositLine,
 		"rules.orphan_refund is deposit_line: set the account those lines post to")
 
+	c.validateRecords(&p)
 	if _, _, err := net.SplitHostPort(c.Webhook.Addr); err != nil {
 		p.add("webhook.addr", "must be host:port, e.g. 127.0.0.1:8080 (got %q)", c.Webhook.Addr)
 	}

@@ -3,7 +3,6 @@ package netsuite
 import (
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"strings"
 
 	"github.com/nsrecon/nsrecon/internal/money"
@@ -62,8 +61,12 @@ type Amount struct {
 	Currency string
 }
 
+// MarshalJSON writes NetSuite's decimals where the amount is exact at them
+// (12.340 KWD as 12.34); an amount that is not is written exactly (12.345),
+// for NetSuite to refuse: it is never rounded here (see plan's precision
+// rule).
 func (a Amount) MarshalJSON() ([]byte, error) {
-	return []byte(money.Format(a.Minor, a.Currency)), nil
+	return []byte(money.FormatNetSuite(a.Minor, a.Currency)), nil
 }
 
 func (a *Amount) UnmarshalJSON(b []byte) error {
@@ -77,29 +80,6 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 	}
 	a.Minor = v
 	return nil
-}
-
-// Select is a value of a NetSuite select field ({"id": "T"}): the REST
-// schema types such fields as objects, not as the strings or booleans of
-// SOAP and SuiteScript.
-type Select struct {
-	ID string `json:"id"`
-}
-
-// UndepositedFunds is customerPayment.undepFunds set: the payment posts to
-// Undeposited Funds until a deposit gathers it.
-func UndepositedFunds() *Select { return &Select{ID: "T"} }
-
-// Rate is an exchange rate as Stripe reports it, an exact decimal string.
-// It marshals as a JSON number, as NetSuite's schema types exchangeRate.
-type Rate string
-
-func (r Rate) MarshalJSON() ([]byte, error) {
-	s := string(r)
-	if _, ok := new(big.Rat).SetString(s); !ok || strings.ContainsAny(s, "/eE") || strings.HasPrefix(s, "+") {
-		return nil, fmt.Errorf("netsuite: exchange rate %q is not a decimal number", s)
-	}
-	return []byte(s), nil
 }
 
 // Classification is what NetSuite OneWorld accounts require on customers and
@@ -128,7 +108,10 @@ func nonNil(rs ...*Ref) []*Ref {
 // Customer is a NetSuite customer. Individuals carry first and last name,
 // companies a company name.
 type Customer struct {
-	ExternalID  string `json:"externalId"`
+	ExternalID string `json:"externalId"`
+	// EntityID is the Customer ID, needed (and unique) when the account's
+	// customer auto-numbering is off; empty lets NetSuite number it.
+	EntityID    string `json:"entityId,omitempty"`
 	IsPerson    bool   `json:"isPerson"`
 	CompanyName string `json:"companyName,omitempty"`
 	FirstName   string `json:"firstName,omitempty"`
@@ -155,40 +138,6 @@ func (c *Customer) Refs() []*Ref {
 	return out
 }
 
-// CurrencyList is a customer's currencyList sublist, keyed by currency.
-type CurrencyList struct {
-	Items []CustomerCurrency `json:"items"`
-}
-
-// CustomerCurrency is one line of a customer's currency list.
-type CustomerCurrency struct {
-	Currency Ref `json:"currency"`
-}
-
-// Has reports whether the list holds the currency with internal ID id.
-func (l *CurrencyList) Has(id string) bool {
-	if l == nil {
-		return false
-	}
-	for _, c := range l.Items {
-		if c.Currency.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
-// Party is implemented by transactions with a customer: the customer they
-// are for and the currency they are in (nil: the customer's own).
-type Party interface {
-	Party() (customer *Ref, currency *Ref)
-}
-
-func (v *Invoice) Party() (*Ref, *Ref)         { return &v.Entity, v.Currency }
-func (p *CustomerPayment) Party() (*Ref, *Ref) { return &p.Customer, p.Currency }
-func (m *CreditMemo) Party() (*Ref, *Ref)      { return &m.Entity, m.Currency }
-func (r *CustomerRefund) Party() (*Ref, *Ref)  { return &r.Customer, r.Currency }
-
 // RefList is a multi-select reference field ({"items":[{"id":"1"}]}).
 type RefList struct {
 	Items []Ref `json:"items"`
@@ -201,13 +150,14 @@ type ServiceSaleItem struct {
 	DisplayName     string   `json:"displayName,omitempty"`
 	SalesDesc       string   `json:"salesDescription,omitempty"`
 	IncomeAccount   *Ref     `json:"incomeAccount,omitempty"`
+	TaxSchedule     *Ref     `json:"taxSchedule,omitempty"`
 	Subsidiary      *RefList `json:"subsidiary,omitempty"`
 	IncludeChildren bool     `json:"includeChildren,omitempty"`
 }
 
 func (*ServiceSaleItem) RecordType() string { return TypeServiceSaleItem }
 func (s *ServiceSaleItem) Refs() []*Ref {
-	out := nonNil(s.IncomeAccount)
+	out := nonNil(s.IncomeAccount, s.TaxSchedule)
 	if s.Subsidiary != nil {
 		for i := range s.Subsidiary.Items {
 			out = append(out, &s.Subsidiary.Items[i])
@@ -222,12 +172,13 @@ type DiscountItem struct {
 	ItemID      string   `json:"itemId"`
 	Description string   `json:"description,omitempty"`
 	Account     *Ref     `json:"account,omitempty"`
+	TaxSchedule *Ref     `json:"taxSchedule,omitempty"`
 	Subsidiary  *RefList `json:"subsidiary,omitempty"`
 }
 
 func (*DiscountItem) RecordType() string { return TypeDiscountItem }
 func (d *DiscountItem) Refs() []*Ref {
-	out := nonNil(d.Account)
+	out := nonNil(d.Account, d.TaxSchedule)
 	if d.Subsidiary != nil {
 		for i := range d.Subsidiary.Items {
 			out = append(out, &d.Subsidiary.Items[i])
@@ -242,6 +193,7 @@ type ItemLine struct {
 	Quantity    int64  `json:"quantity,omitempty"`
 	Amount      Amount `json:"amount"`
 	Description string `json:"description,omitempty"`
+	TaxCode     *Ref   `json:"taxCode,omitempty"` // legacy tax: the line's tax code
 }
 
 // ItemList is the item sublist of an invoice or credit memo.
@@ -253,8 +205,20 @@ func (l *ItemList) refs() []*Ref {
 	out := make([]*Ref, 0, len(l.Items))
 	for i := range l.Items {
 		out = append(out, &l.Items[i].Item)
+		if l.Items[i].TaxCode != nil {
+			out = append(out, l.Items[i].TaxCode)
+		}
 	}
 	return out
+}
+
+// SetTaxCode puts the tax code on every line that has none.
+func (l *ItemList) SetTaxCode(id string) {
+	for i := range l.Items {
+		if l.Items[i].TaxCode == nil {
+			l.Items[i].TaxCode = &Ref{ID: id}
+		}
+	}
 }
 
 // Total is the sum of the lines.

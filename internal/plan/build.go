@@ -24,6 +24,7 @@ import (
 func Build(snap *payout.Snapshot, s Settings, known Known) *Plan {
 	b := newBuilder(snap, s, known, &Plan{Kind: KindPayout, Payout: snap.Payout}, snap.Payout.Currency)
 	b.build()
+	b.precision()
 	b.validate()
 	return b.plan
 }

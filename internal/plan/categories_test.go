@@ -83,11 +83,11 @@ func TestEveryLineRowPostsToItsKey(t *testing.T) {
 // TestMappingReadsEveryKey: each mapping key reads its own Settings field.
 func TestMappingReadsEveryKey(t *testing.T) {
 	s := settings()
-	s.GlobalCustomer, s.OrphanAccount, s.ShippingItem = "600", "601", "402"
+	s.GlobalCustomer, s.OrphanAccount, s.ShippingItem, s.Rounding = "600", "601", "402", "602"
 	want := map[Key]string{
 		KeyUndepositedFunds: "100", KeyStripeFees: "300", KeyFeeTax: "301", KeyApplicationFees: "302",
 		KeyDisputeFees: "303", KeyFXDifference: "304", KeyRefundItem: "400", KeyTaxItem: "401", KeyShippingItem: "402",
-		KeyItemIncome: "500", KeyDiscountAccount: "501", KeyGlobalCustomer: "600", KeyOrphanAccount: "601",
+		KeyItemIncome: "500", KeyDiscountAccount: "501", KeyGlobalCustomer: "600", KeyOrphanAccount: "601", KeyRounding: "602",
 		BankKey("jpy"): "201", CurrencyKey("eur"): "2", CategoryKey("dispute_reversal"): "311",
 		BankKey("eur"): "", KeyOrphanRule: "",
 	}
@@ -96,7 +96,7 @@ func TestMappingReadsEveryKey(t *testing.T) {
 			t.Errorf("Mapping(%s) = %+v, want ID %q", k, got, id)
 		}
 	}
-	if len(fixedMappings) != 13 {
-		t.Errorf("%d fixed mapping keys; this test knows 13", len(fixedMappings))
+	if len(fixedMappings) != 14 {
+		t.Errorf("%d fixed mapping keys; this test knows 14", len(fixedMappings))
 	}
 }

@@ -61,6 +61,20 @@ type Settings struct {
 	// payout currency, NetSuite's to the base currency: for a charge in a
 	// third currency they differ, and such a payout is held.
 	BaseCurrency string
+
+	// RoundingRule is rules.rounding: RoundingHold (default) or
+	// RoundingAccount, which rounds amounts NetSuite cannot hold exactly
+	// and books the differences to Rounding (accounts.rounding).
+	RoundingRule string
+	Rounding     string
+
+	// Tax: TaxSchedule goes on the items nsrecon creates, TaxCode on every
+	// invoice and credit memo line (empty = not sent).
+	TaxSchedule string
+	TaxCode     string
+	// EntityID is how new customers get their Customer ID: EntityIDAuto
+	// ("" too: NetSuite's auto-numbering) or EntityIDDerived.
+	EntityID string
 }
 
 // Key is the config key of a setting the planner names in a problem. A
@@ -82,6 +96,7 @@ const (
 	KeyDiscountAccount  Key = "items.discount_account"
 	KeyGlobalCustomer   Key = "customers.global_id"
 	KeyOrphanAccount    Key = "rules.orphan_account"
+	KeyRounding         Key = "accounts.rounding"
 )
 
 // Keys of policy settings the planner's fixes mention.
@@ -89,6 +104,7 @@ const (
 	KeyOrphanRule   Key = "rules.orphan_refund"
 	KeyDefaultName  Key = "customers.default_name"
 	KeyBaseCurrency Key = "netsuite.base_currency"
+	KeyRoundingRule Key = "rules.rounding"
 )
 
 // Prefixes of mapping keys with one entry per currency or category.
@@ -129,6 +145,7 @@ var fixedMappings = map[Key]func(*Settings) string{
 	KeyDiscountAccount:  func(s *Settings) string { return s.DiscountAcct },
 	KeyGlobalCustomer:   func(s *Settings) string { return s.GlobalCustomer },
 	KeyOrphanAccount:    func(s *Settings) string { return s.OrphanAccount },
+	KeyRounding:         func(s *Settings) string { return s.Rounding },
 }
 
 // Mapping returns the mapping configured under k: a fixed key above, or a

@@ -35,7 +35,7 @@ var (
 		"300": "Stripe Fees", "301": "Tax on Stripe Fees", "302": "Application Fees",
 		"303": "Dispute Fees", "304": "FX Rounding", "310": "Stripe Adjustments",
 		"311": "Disputes Won", "312": "Stripe Balance Movements",
-		"313": "Sales Income", "314": "Discounts Given",
+		"313": "Sales Income", "314": "Discounts Given", "315": "Currency Rounding",
 	}
 	items = map[string]string{"400": "Stripe Refund", "401": "Stripe Tax", "402": "Stripe Sales"}
 	// NetSuite currency internal IDs (1 is the base currency).
@@ -109,6 +109,10 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	for id, name := range items {
 		e.NetSuite.Preload("serviceSaleItem", id, map[string]any{"itemId": name})
 	}
+	// Tax: a legacy tax code and a tax schedule (items.tax_code and
+	// items.tax_schedule, unset in the sandbox config).
+	e.NetSuite.Preload("salesTaxItem", "450", map[string]any{"itemId": "Not Taxable", "rate": "0%"})
+	e.NetSuite.Preload("taxSchedule", "451", map[string]any{"name": "Stripe services"})
 	if e.NetSuiteURL, err = nsfake.ListenAndServe(ctx, opts.NetSuiteAddr, e.NetSuite); err != nil {
 		cancel()
 		return nil, fmt.Errorf("sandbox: fake NetSuite: %w", err)
@@ -172,6 +176,7 @@ accounts:
   application_fees: "302"
   dispute_fees: "303"
   fx_difference: "304"
+  rounding: "315"
   categories:
 %s
 items:

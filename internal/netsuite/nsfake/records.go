@@ -403,6 +403,12 @@ func amountOf(line map[string]any, key, path string, required bool) (*big.Rat, *
 	if !ok {
 		return nil, badRequest("INVALID_FLD_VALUE", path, "Invalid number %v.", printable(v))
 	}
+	// A currency's precision in NetSuite is 0 or 2: a third decimal has
+	// nowhere to go. (NetSuite would round it; the fake refuses, so that a
+	// client that would be rounded silently fails loudly here.)
+	if !new(big.Rat).Mul(r, big.NewRat(100, 1)).IsInt() {
+		return nil, badRequest("INVALID_FLD_VALUE", path, "Invalid amount %s: NetSuite keeps at most 2 decimals.", printable(v))
+	}
 	return r, nil
 }
 
@@ -471,8 +477,22 @@ func (s *Server) validate(rec *record, selfID string) *apiError {
 	if e := s.checkPartyCurrency(rec); e != nil {
 		return e
 	}
+	if e := checkTextLengths(f); e != nil {
+		return e
+	}
+	for _, field := range s.opts.Mandatory[rec.typ] {
+		if v, ok := f[field]; !ok || v == nil || v == "" {
+			return badRequest("USER_ERROR", field, "Please enter value(s) for: %s", field)
+		}
+	}
 	switch rec.typ {
 	case "customer":
+		if e := s.checkCustomerID(rec, selfID); e != nil {
+			return e
+		}
+		if e := checkPhone(f); e != nil {
+			return e
+		}
 		lines, e := sublist(f, "currencyList")
 		if e != nil {
 			return e
@@ -498,6 +518,9 @@ func (s *Server) validate(rec *record, selfID string) *apiError {
 			acct = "account"
 		}
 		if e := s.checkRef(f, acct, false, "account"); e != nil {
+			return e
+		}
+		if e := s.checkRef(f, "taxSchedule", false, "taxSchedule"); e != nil {
 			return e
 		}
 		subs, e := sublist(f, "subsidiary")
@@ -529,6 +552,10 @@ func (s *Server) validate(rec *record, selfID string) *apiError {
 				return e
 			}
 			if _, e := amountOf(l, "amount", p+".amount", true); e != nil {
+				return e
+			}
+			if e := s.checkRef(l, "taxCode", false, "salesTaxItem", "taxGroup"); e != nil {
+				e.path = p + ".taxCode"
 				return e
 			}
 		}

@@ -56,7 +56,14 @@ type Options struct {
 	// Currencies feature for customers: a customer's currency list cannot
 	// hold another currency than its primary one.
 	SingleCurrencyCustomers bool
-	Now                     func() time.Time
+	// ManualCustomerIDs is an account with customer auto-numbering off:
+	// every customer needs an entityId (Customer ID), unique in any case.
+	ManualCustomerIDs bool
+	// Mandatory lists, per record type, fields the account's forms make
+	// mandatory (custom fields included): a record without them gets
+	// "Please enter value(s) for: …".
+	Mandatory map[string][]string
+	Now       func() time.Time
 }
 
 // StoredRecord is a record as the fake holds it.
