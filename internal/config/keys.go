@@ -99,7 +99,7 @@ func Keys() []Key {
 }
 
 func keyString(name, def, doc string) Key { return Key{Name: name, Default: def, Doc: doc} }
-func keySecret(name, doc string) Key { return Key{Name: name, Default: "", Secret: true, Doc: doc} }
+func keySecret(name, doc string) Key      { return Key{Name: name, Default: "", Secret: true, Doc: doc} }
 func keyMap(name, doc string) Key {
 	return Key{Name: name, Default: map[string]string{}, Map: true, Doc: doc}
 }
