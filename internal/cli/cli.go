@@ -104,6 +104,7 @@ Try it with no accounts:  nsrecon reconcile --sandbox
 		NewCmdConfig(f),
 		NewCmdInvoices(f),
 		NewCmdVersion(f, nil),
+		NewCmdDoctor(f, nil),
 	)
 	root.SetHelpCommand(newHelpCmd())
 	guardGroups(root)

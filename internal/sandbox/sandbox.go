@@ -30,17 +30,25 @@ const (
 // The sandbox chart of accounts and items (NetSuite internal IDs), preloaded
 // into the fake NetSuite and mapped in the sandbox config.
 var (
-	accounts = map[string]string{
-		"100": "Undeposited Funds", "200": "Stripe Bank (USD)", "201": "Stripe Bank (EUR)", "202": "Stripe Bank (JPY)", "203": "Stripe Bank (KWD)",
-		"300": "Stripe Fees", "301": "Tax on Stripe Fees", "302": "Application Fees",
-		"303": "Dispute Fees", "304": "FX Rounding", "310": "Stripe Adjustments",
-		"311": "Disputes Won", "312": "Stripe Balance Movements",
-		"313": "Sales Income", "314": "Discounts Given", "315": "Currency Rounding",
+	accounts = map[string]account{
+		"100": {"Undeposited Funds", "OthCurrAsset", ""},
+		"200": {"Stripe Bank (USD)", "Bank", "1"}, "201": {"Stripe Bank (EUR)", "Bank", "2"},
+		"202": {"Stripe Bank (JPY)", "Bank", "4"}, "203": {"Stripe Bank (KWD)", "Bank", "5"},
+		"300": {"Stripe Fees", "Expense", ""}, "301": {"Tax on Stripe Fees", "Expense", ""},
+		"302": {"Application Fees", "Income", ""}, "303": {"Dispute Fees", "Expense", ""},
+		"304": {"FX Rounding", "OthExpense", ""}, "310": {"Stripe Adjustments", "OthExpense", ""},
+		"311": {"Disputes Won", "OthIncome", ""}, "312": {"Stripe Balance Movements", "OthCurrAsset", ""},
+		"313": {"Sales Income", "Income", ""}, "314": {"Discounts Given", "Income", ""},
+		"315": {"Currency Rounding", "OthExpense", ""},
 	}
 	items = map[string]string{"400": "Stripe Refund", "401": "Stripe Tax", "402": "Stripe Sales"}
 	// NetSuite currency internal IDs (1 is the base currency).
 	currencies = map[string]string{"1": "USD", "2": "EUR", "3": "GBP", "4": "JPY", "5": "KWD"}
 )
+
+// account is a sandbox account: its name, NetSuite account type and, for
+// bank accounts, currency internal ID.
+type account struct{ name, acctType, currency string }
 
 // Options tune the fake NetSuite.
 type Options struct {
@@ -100,8 +108,12 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 		opts.NetSuiteAccount(&nso)
 	}
 	e.NetSuite = nsfake.New(nso)
-	for id, name := range accounts {
-		e.NetSuite.Preload("account", id, map[string]any{"acctName": name})
+	for id, a := range accounts {
+		fields := map[string]any{"acctName": a.name, "acctType": map[string]any{"id": a.acctType}}
+		if a.currency != "" {
+			fields["currency"] = map[string]any{"id": a.currency}
+		}
+		e.NetSuite.Preload("account", id, fields)
 	}
 	for id, code := range currencies {
 		e.NetSuite.Preload("currency", id, map[string]any{"symbol": code})

@@ -61,3 +61,18 @@ func (s *Server) checkCustomerID(rec *record, selfID string) *apiError {
 	}
 	return nil
 }
+
+// checkCustomerName: a company needs a company name, a person a first and
+// last name.
+func checkCustomerName(f map[string]any) *apiError {
+	if f["isPerson"] == true {
+		if v, _ := f["lastName"].(string); v == "" {
+			return badRequest("USER_ERROR", "lastName", "Please enter value(s) for: Last Name")
+		}
+		return nil
+	}
+	if v, _ := f["companyName"].(string); v == "" {
+		return badRequest("USER_ERROR", "companyName", "Please enter value(s) for: Company Name")
+	}
+	return nil
+}

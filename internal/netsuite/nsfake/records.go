@@ -120,8 +120,14 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{status: http.StatusNotFound, code: "INVALID_URL", detail: "No such resource: " + r.URL.Path})
 		return
 	}
+	if e := s.permitted(parts[0], r.Method); e != nil {
+		writeError(w, e)
+		return
+	}
 	var err *apiError
 	switch {
+	case len(parts) == 1 && r.Method == http.MethodGet:
+		err = s.list(w, r, parts[0])
 	case len(parts) == 2 && r.Method == http.MethodGet:
 		err = s.get(w, parts[0], parts[1])
 	case len(parts) == 2 && r.Method == http.MethodPut:
@@ -487,6 +493,9 @@ func (s *Server) validate(rec *record, selfID string) *apiError {
 	}
 	switch rec.typ {
 	case "customer":
+		if e := checkCustomerName(f); e != nil {
+			return e
+		}
 		if e := s.checkCustomerID(rec, selfID); e != nil {
 			return e
 		}

@@ -63,7 +63,10 @@ type Options struct {
 	// mandatory (custom fields included): a record without them gets
 	// "Please enter value(s) for: …".
 	Mandatory map[string][]string
-	Now       func() time.Time
+	// Permissions is the role's access per record type: "none" (403 on
+	// every request) or "view" (403 on writes); unlisted types are "full".
+	Permissions map[string]string
+	Now         func() time.Time
 }
 
 // StoredRecord is a record as the fake holds it.
