@@ -1,53 +1,56 @@
 package netsuite
 
-// Amounted is implemented by every record body nsrecon writes: Amounts
-// returns a pointer to each money amount the body holds, so a planner can
-// check (or, by an explicit rule, round) them to NetSuite's precision.
+// Amounted is implemented by every record body nsrecon writes: EachAmount
+// calls fn with a pointer to each money amount the body holds, so a
+// planner can check (or, by an explicit rule, round) them to NetSuite's
+// precision.
 type Amounted interface {
-	Amounts() []*Amount
+	EachAmount(fn func(*Amount))
 }
 
-func (l *ItemList) amounts() []*Amount {
-	out := make([]*Amount, 0, len(l.Items))
+func (l *ItemList) eachAmount(fn func(*Amount)) {
 	for i := range l.Items {
-		out = append(out, &l.Items[i].Amount)
+		fn(&l.Items[i].Amount)
 	}
-	return out
 }
 
-func (l *ApplyList) amounts() []*Amount {
+func (l *ApplyList) eachAmount(fn func(*Amount)) {
 	if l == nil {
-		return nil
+		return
 	}
-	out := make([]*Amount, 0, len(l.Items))
 	for i := range l.Items {
-		out = append(out, &l.Items[i].Amount)
+		fn(&l.Items[i].Amount)
 	}
-	return out
 }
 
-func (*Customer) Amounts() []*Amount        { return nil }
-func (*ServiceSaleItem) Amounts() []*Amount { return nil }
-func (*DiscountItem) Amounts() []*Amount    { return nil }
-func (v *Invoice) Amounts() []*Amount       { return v.Item.amounts() }
-func (m *CreditMemo) Amounts() []*Amount    { return append(m.Item.amounts(), m.Apply.amounts()...) }
-func (p *CustomerPayment) Amounts() []*Amount {
-	return append([]*Amount{&p.Payment}, p.Apply.amounts()...)
-}
-func (r *CustomerRefund) Amounts() []*Amount {
-	return append([]*Amount{&r.Total}, r.Apply.amounts()...)
+func (*Customer) EachAmount(func(*Amount))        {}
+func (*ServiceSaleItem) EachAmount(func(*Amount)) {}
+func (*DiscountItem) EachAmount(func(*Amount))    {}
+func (v *Invoice) EachAmount(fn func(*Amount))    { v.Item.eachAmount(fn) }
+
+func (m *CreditMemo) EachAmount(fn func(*Amount)) {
+	m.Item.eachAmount(fn)
+	m.Apply.eachAmount(fn)
 }
 
-func (d *Deposit) Amounts() []*Amount {
-	out := make([]*Amount, 0, len(d.Payment.Items)+len(d.Other.Items)+len(d.CashBack.Items))
+func (p *CustomerPayment) EachAmount(fn func(*Amount)) {
+	fn(&p.Payment)
+	p.Apply.eachAmount(fn)
+}
+
+func (r *CustomerRefund) EachAmount(fn func(*Amount)) {
+	fn(&r.Total)
+	r.Apply.eachAmount(fn)
+}
+
+func (d *Deposit) EachAmount(fn func(*Amount)) {
 	for i := range d.Payment.Items {
-		out = append(out, &d.Payment.Items[i].Amount)
+		fn(&d.Payment.Items[i].Amount)
 	}
 	for i := range d.Other.Items {
-		out = append(out, &d.Other.Items[i].Amount)
+		fn(&d.Other.Items[i].Amount)
 	}
 	for i := range d.CashBack.Items {
-		out = append(out, &d.CashBack.Items[i].Amount)
+		fn(&d.CashBack.Items[i].Amount)
 	}
-	return out
 }

@@ -1,5 +1,7 @@
 package netsuite
 
+import "unicode/utf8"
+
 // NetSuite's lengths of the free-text fields nsrecon fills, in characters
 // (from the fields' help in NetSuite; longer values are refused).
 const (
@@ -10,66 +12,79 @@ const (
 	MaxOtherRefNum = 45  // invoice otherRefNum (PO/Check Number)
 )
 
-type textField struct {
-	p   *string
-	max int
+// texter is implemented by bodies with free-text fields: eachText calls
+// fn with each field and its length limit.
+type texter interface {
+	eachText(fn func(p *string, max int))
 }
-
-// texter is implemented by bodies with free-text fields.
-type texter interface{ texts() []textField }
 
 // FitText cuts every free-text field of b to NetSuite's length, so a long
 // Stripe description or name never makes NetSuite refuse the record.
 func FitText(b Body) {
-	t, ok := b.(texter)
-	if !ok {
+	if t, ok := b.(texter); ok {
+		t.eachText(fit)
+	}
+}
+
+func fit(p *string, max int) {
+	if len(*p) <= max || utf8.RuneCountInString(*p) <= max { // bytes ≥ runes: most fields stop here
 		return
 	}
-	for _, f := range t.texts() {
-		if r := []rune(*f.p); len(r) > f.max {
-			*f.p = string(r[:f.max])
+	n := 0
+	for i := range *p {
+		if n == max {
+			*p = (*p)[:i]
+			return
 		}
+		n++
 	}
 }
 
-func (c *Customer) texts() []textField {
-	return []textField{{&c.CompanyName, MaxName}, {&c.EntityID, MaxName}, {&c.FirstName, MaxPersonName},
-		{&c.LastName, MaxPersonName}, {&c.Comments, MaxMemo}}
+func (c *Customer) eachText(fn func(*string, int)) {
+	fn(&c.CompanyName, MaxName)
+	fn(&c.EntityID, MaxName)
+	fn(&c.FirstName, MaxPersonName)
+	fn(&c.LastName, MaxPersonName)
+	fn(&c.Comments, MaxMemo)
 }
 
-func (s *ServiceSaleItem) texts() []textField {
-	return []textField{{&s.ItemID, MaxItemName}, {&s.DisplayName, MaxItemName}, {&s.SalesDesc, MaxMemo}}
+func (s *ServiceSaleItem) eachText(fn func(*string, int)) {
+	fn(&s.ItemID, MaxItemName)
+	fn(&s.DisplayName, MaxItemName)
+	fn(&s.SalesDesc, MaxMemo)
 }
 
-func (d *DiscountItem) texts() []textField {
-	return []textField{{&d.ItemID, MaxItemName}, {&d.Description, MaxMemo}}
+func (d *DiscountItem) eachText(fn func(*string, int)) {
+	fn(&d.ItemID, MaxItemName)
+	fn(&d.Description, MaxMemo)
 }
 
-func (l *ItemList) texts() []textField {
-	out := make([]textField, 0, len(l.Items))
+func (l *ItemList) eachText(fn func(*string, int)) {
 	for i := range l.Items {
-		out = append(out, textField{&l.Items[i].Description, MaxMemo})
+		fn(&l.Items[i].Description, MaxMemo)
 	}
-	return out
 }
 
-func (v *Invoice) texts() []textField {
-	return append(v.Item.texts(), textField{&v.Memo, MaxMemo}, textField{&v.OtherRefNum, MaxOtherRefNum})
+func (v *Invoice) eachText(fn func(*string, int)) {
+	v.Item.eachText(fn)
+	fn(&v.Memo, MaxMemo)
+	fn(&v.OtherRefNum, MaxOtherRefNum)
 }
 
-func (m *CreditMemo) texts() []textField { return append(m.Item.texts(), textField{&m.Memo, MaxMemo}) }
-func (p *CustomerPayment) texts() []textField {
-	return []textField{{&p.Memo, MaxMemo}}
+func (m *CreditMemo) eachText(fn func(*string, int)) {
+	m.Item.eachText(fn)
+	fn(&m.Memo, MaxMemo)
 }
-func (r *CustomerRefund) texts() []textField { return []textField{{&r.Memo, MaxMemo}} }
 
-func (d *Deposit) texts() []textField {
-	out := []textField{{&d.Memo, MaxMemo}}
+func (p *CustomerPayment) eachText(fn func(*string, int)) { fn(&p.Memo, MaxMemo) }
+func (r *CustomerRefund) eachText(fn func(*string, int))  { fn(&r.Memo, MaxMemo) }
+
+func (d *Deposit) eachText(fn func(*string, int)) {
+	fn(&d.Memo, MaxMemo)
 	for i := range d.Other.Items {
-		out = append(out, textField{&d.Other.Items[i].Memo, MaxMemo})
+		fn(&d.Other.Items[i].Memo, MaxMemo)
 	}
 	for i := range d.CashBack.Items {
-		out = append(out, textField{&d.CashBack.Items[i].Memo, MaxMemo})
+		fn(&d.CashBack.Items[i].Memo, MaxMemo)
 	}
-	return out
 }

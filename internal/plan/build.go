@@ -46,6 +46,8 @@ type builder struct {
 	lineProblems int
 	// missingKeys are the config keys already reported as missing mappings.
 	missingKeys map[Key]bool
+	// needs are the CurrencyNeeds planned (without their ISO code).
+	needs map[CurrencyNeed]bool
 }
 
 func newBuilder(snap *payout.Snapshot, s Settings, known Known, p *Plan, currency string) *builder {

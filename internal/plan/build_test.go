@@ -462,11 +462,11 @@ func TestThreeDecimalRounding(t *testing.T) {
 	}
 	var lines int
 	for _, r := range p.Records {
-		for _, a := range r.Body.(netsuite.Amounted).Amounts() {
+		r.Body.(netsuite.Amounted).EachAmount(func(a *netsuite.Amount) {
 			if !money.NetSuiteExact(a.Minor, a.Currency) {
 				t.Errorf("%s: %d fils left unrounded", r.ExternalID, a.Minor)
 			}
-		}
+		})
 		if d, ok := r.Body.(*netsuite.Deposit); ok {
 			for _, l := range append(append([]netsuite.DepositOther{}, d.Other.Items...), otherOf(d.CashBack.Items)...) {
 				if l.Account.ID == "305" {

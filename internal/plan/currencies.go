@@ -43,8 +43,13 @@ func (b *builder) noteCurrency(body netsuite.Body) {
 		}
 		return
 	}
-	need := CurrencyNeed{Customer: *cust, Currency: b.currencyCode(cur.ID), CurrencyID: cur.ID}
-	if !slices.Contains(b.plan.CurrencyNeeds, need) {
+	need := CurrencyNeed{Customer: *cust, CurrencyID: cur.ID}
+	if b.needs == nil {
+		b.needs = map[CurrencyNeed]bool{}
+	}
+	if !b.needs[need] {
+		b.needs[need] = true
+		need.Currency = b.currencyCode(cur.ID)
 		b.plan.CurrencyNeeds = append(b.plan.CurrencyNeeds, need)
 	}
 }

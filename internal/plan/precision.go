@@ -27,21 +27,22 @@ func (b *builder) precision() {
 	var first string
 	n := 0
 	round := b.s.RoundingRule == RoundingAccount
-	for _, r := range b.plan.Records {
-		a, ok := r.Body.(netsuite.Amounted)
-		if !ok {
-			continue
+	var at string // the record being visited
+	visit := func(amt *netsuite.Amount) {
+		if money.NetSuiteExact(amt.Minor, amt.Currency) {
+			return
 		}
-		for _, amt := range a.Amounts() {
-			if money.NetSuiteExact(amt.Minor, amt.Currency) {
-				continue
-			}
-			if n++; first == "" {
-				first = fmt.Sprintf("%s %s %s", r.ExternalID, money.Format(amt.Minor, amt.Currency), strings.ToUpper(amt.Currency))
-			}
-			if round {
-				amt.Minor = money.RoundNetSuite(amt.Minor, amt.Currency)
-			}
+		if n++; first == "" {
+			first = fmt.Sprintf("%s %s %s", at, money.Format(amt.Minor, amt.Currency), strings.ToUpper(amt.Currency))
+		}
+		if round {
+			amt.Minor = money.RoundNetSuite(amt.Minor, amt.Currency)
+		}
+	}
+	for _, r := range b.plan.Records {
+		if a, ok := r.Body.(netsuite.Amounted); ok {
+			at = r.ExternalID
+			a.EachAmount(visit)
 		}
 	}
 	if n == 0 {
