@@ -54,6 +54,8 @@ type NetSuiteConfig struct {
 	// Management).
 	RevenueRecognition bool       `mapstructure:"revenue_recognition"`
 	Auth               AuthConfig `mapstructure:"auth"`
+	// Defaults are merged into every record body of a type (FieldDefaults).
+	Defaults FieldDefaults `mapstructure:"defaults"`
 }
 
 // AuthConfig holds the credentials of one of the two NetSuite auth methods.
@@ -88,6 +90,7 @@ type AccountsConfig struct {
 	DisputeFees      string            `mapstructure:"dispute_fees"`
 	FXDifference     string            `mapstructure:"fx_difference"`
 	OverRefund       string            `mapstructure:"over_refund"`
+	Rounding         string            `mapstructure:"rounding"`   // rules.rounding: account
 	Categories       map[string]string `mapstructure:"categories"` // reporting_category → account
 	// Lines are the accounts of categories whose lines post to a key of
 	// their own (category.AccountKeys) beyond the fields above, by full
@@ -105,6 +108,10 @@ type ItemsConfig struct {
 	DiscountAccount string `mapstructure:"discount_account"`
 	Shipping        string `mapstructure:"shipping"`
 	CustomerBalance string `mapstructure:"customer_balance"`
+	// TaxSchedule is the tax schedule of items nsrecon creates; TaxCode the
+	// tax code on invoice and credit memo lines.
+	TaxSchedule string `mapstructure:"tax_schedule"`
+	TaxCode     string `mapstructure:"tax_code"`
 }
 
 // CustomersConfig says how Stripe customers become NetSuite customers.
@@ -119,6 +126,9 @@ type CustomersConfig struct {
 	// ExportField is the NetSuite customer field that holds the Stripe
 	// customer ID for nsrecon customers export.
 	ExportField string `mapstructure:"export_field"`
+	// EntityID is how new customers get NetSuite's Customer ID (entityId):
+	// auto (NetSuite's auto-numbering) or derived (name and Stripe ID).
+	EntityID string `mapstructure:"entity_id"`
 }
 
 // ClassificationConfig is stamped on records in OneWorld accounts.
@@ -134,6 +144,9 @@ type RulesConfig struct {
 	OrphanRefund  string `mapstructure:"orphan_refund"`
 	OrphanAccount string `mapstructure:"orphan_account"`
 	OverRefund    string `mapstructure:"over_refund"`
+	// Rounding is what to do with amounts NetSuite cannot hold exactly:
+	// hold, or account (round and book the differences to accounts.rounding).
+	Rounding string `mapstructure:"rounding"`
 }
 
 // WebhookConfig configures the real-time invoice listener.
@@ -232,6 +245,7 @@ func (c *Config) Redacted() map[string]any {
 			"timeout":             c.NetSuite.Timeout.String(),
 			"base_currency":       c.NetSuite.BaseCurrency,
 			"revenue_recognition": c.NetSuite.RevenueRecognition,
+			"defaults":            cloneDefaults(c.NetSuite.Defaults),
 			"auth": map[string]any{
 				"method":           c.NetSuite.Auth.Method,
 				"consumer_key":     sec(c.NetSuite.Auth.ConsumerKey),
@@ -254,6 +268,8 @@ func (c *Config) Redacted() map[string]any {
 			"discount_account": c.Items.DiscountAccount,
 			"shipping":         c.Items.Shipping,
 			"customer_balance": c.Items.CustomerBalance,
+			"tax_schedule":     c.Items.TaxSchedule,
+			"tax_code":         c.Items.TaxCode,
 		},
 		"customers": map[string]any{
 			"mode":         c.Customers.Mode,
@@ -261,6 +277,7 @@ func (c *Config) Redacted() map[string]any {
 			"default_name": c.Customers.DefaultName,
 			"type":         c.Customers.Type,
 			"export_field": c.Customers.ExportField,
+			"entity_id":    c.Customers.EntityID,
 		},
 		"classification": map[string]any{
 			"subsidiary": c.Classification.Subsidiary,
@@ -273,6 +290,7 @@ func (c *Config) Redacted() map[string]any {
 			"orphan_refund":  c.Rules.OrphanRefund,
 			"orphan_account": c.Rules.OrphanAccount,
 			"over_refund":    c.Rules.OverRefund,
+			"rounding":       c.Rules.Rounding,
 		},
 		"webhook": map[string]any{
 			"secret":       sec(c.Webhook.Secret),
@@ -295,6 +313,7 @@ func (a AccountsConfig) shown() map[string]any {
 		"dispute_fees":      a.DisputeFees,
 		"fx_difference":     a.FXDifference,
 		"over_refund":       a.OverRefund,
+		"rounding":          a.Rounding,
 		"categories":        cloneMap(a.Categories),
 	}
 	for k, v := range a.Lines {

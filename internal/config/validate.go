@@ -111,6 +111,7 @@ func (c *Config) Validate() error {
 	p.rules(c)
 	p.enum("webhook.events", c.Webhook.Events, EventsInvoices, EventsAll)
 
+	c.validateRecords(&p)
 	if _, _, err := net.SplitHostPort(c.Webhook.Addr); err != nil {
 		p.add("webhook.addr", "must be host:port, e.g. 127.0.0.1:8080 (got %q)", c.Webhook.Addr)
 	}

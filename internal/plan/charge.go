@@ -41,8 +41,8 @@ func (b *builder) charge(bt *payout.BalanceTransaction) {
 		TranDate:       date(bt.Created),
 		Payment:        netsuite.Amount{Minor: paid, Currency: ccy},
 		Currency:       b.currency(ccy),
-		ExchangeRate:   bt.ExchangeRate,
-		UndepFunds:     true,
+		ExchangeRate:   netsuite.Rate(bt.ExchangeRate),
+		UndepFunds:     netsuite.UndepositedFunds(),
 		AutoApply:      new(bool), // never let NetSuite apply it to another open invoice
 		Memo:           fmt.Sprintf("Stripe charge %s (%s)", ch.ID, bt.ID),
 		Classification: b.classification(),

@@ -178,7 +178,7 @@ func (b *builder) customerRefund(bt *payout.BalanceTransaction, r reversed, cust
 		Total:          netsuite.Amount{Minor: r.amount, Currency: r.ccy},
 		Account:        refPtr(b.ref(b.s.Mapping(KeyUndepositedFunds), bt.ID)),
 		Currency:       b.currency(r.ccy),
-		ExchangeRate:   bt.ExchangeRate,
+		ExchangeRate:   netsuite.Rate(bt.ExchangeRate),
 		Memo:           fmt.Sprintf("Stripe %s %s of charge %s (%s)", r.kind, r.id, r.ch.ID, bt.ID),
 		Classification: b.classification(),
 	}

@@ -75,6 +75,20 @@ type Settings struct {
 	// payout currency, NetSuite's to the base currency: for a charge in a
 	// third currency they differ, and such a payout is held.
 	BaseCurrency string
+
+	// RoundingRule is rules.rounding: RoundingHold (default) or
+	// RoundingAccount, which rounds amounts NetSuite cannot hold exactly
+	// and books the differences to Rounding (accounts.rounding).
+	RoundingRule string
+	Rounding     string
+
+	// Tax: TaxSchedule goes on the items nsrecon creates, TaxCode on every
+	// invoice and credit memo line (empty = not sent).
+	TaxSchedule string
+	TaxCode     string
+	// EntityID is how new customers get their Customer ID: EntityIDAuto
+	// ("" too: NetSuite's auto-numbering) or EntityIDDerived.
+	EntityID string
 }
 
 // Key is the config key of a setting the planner names in a problem. A
@@ -98,6 +112,7 @@ const (
 	KeyOrphanAccount    Key = "rules.orphan_account"
 	KeyOverRefundAcct   Key = "accounts.over_refund"
 	KeyBalanceItem      Key = "items.customer_balance"
+	KeyRounding         Key = "accounts.rounding"
 )
 
 // Keys of policy settings the planner's fixes mention.
@@ -106,6 +121,7 @@ const (
 	KeyDefaultName  Key = "customers.default_name"
 	KeyBaseCurrency Key = "netsuite.base_currency"
 	KeyOverRefund   Key = "rules.over_refund"
+	KeyRoundingRule Key = "rules.rounding"
 )
 
 // Prefixes of mapping keys with one entry per currency or category.
@@ -148,6 +164,7 @@ var fixedMappings = map[Key]func(*Settings) string{
 	KeyOrphanAccount:    func(s *Settings) string { return s.OrphanAccount },
 	KeyOverRefundAcct:   func(s *Settings) string { return s.OverRefundAcct },
 	KeyBalanceItem:      func(s *Settings) string { return s.BalanceItem },
+	KeyRounding:         func(s *Settings) string { return s.Rounding },
 }
 
 // Mapping returns the mapping configured under k: a fixed key above, or a

@@ -273,6 +273,7 @@ func pushed(entry *report.Payout, res push.Result, err error) error {
 	if pw, ok := res.PartlyWritten(); ok {
 		defer func() { entry.Problems = append(entry.Problems, pw) }()
 	}
+	entry.Problems = append(entry.Problems, res.Problems...)
 	for _, e := range res.Errors {
 		entry.Problems = append(entry.Problems, e.Problem())
 		if e.Status == http.StatusTooManyRequests {

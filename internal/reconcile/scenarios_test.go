@@ -97,7 +97,7 @@ var expect = map[string]struct {
 	"disputes":             {[]string{"ready", "ready", "ready"}, nil},
 	"multi_currency":       {[]string{"ready"}, nil},
 	"jpy_payout":           {[]string{"ready"}, nil},
-	"kwd_payout":           {[]string{"ready"}, nil},
+	"kwd_payout":           {[]string{"held"}, []string{outcome.CodePrecision}},
 	"connect_platform":     {[]string{"ready"}, nil},
 	"payout_failure":       {[]string{"ready"}, nil},
 	"orphan_refund":        {[]string{"held"}, []string{outcome.CodeUnresolvedRef}},
