@@ -146,7 +146,7 @@ func Keys() []Key {
 		s("items.income_account", "", "income account of the service items nsrecon creates"),
 		s("items.discount_account", "", "account of the discount items nsrecon creates for coupons"),
 		s("items.shipping", "", "invoice item for Stripe invoice shipping costs (amount_shipping)"),
-		s("items.customer_balance", "", "credit memo item for the part of an invoice paid from the Stripe customer's credit balance"),
+		s("items.customer_balance", "", "credit memo item for the part of an invoice paid from the Stripe customer's credit balance, and for the part of a credit note credited to it"),
 
 		s("customers.mode", CustomersCreate, "create, match_email or global"),
 		s("customers.global_id", "", "customer used for every transaction when customers.mode is global"),
