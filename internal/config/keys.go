@@ -188,7 +188,7 @@ func bookKeys() []Key {
 		keyString("items.discount_account", "", "account of the discount items nsrecon creates for coupons"),
 		keyString("items.shipping", "", "invoice item for Stripe invoice shipping costs (amount_shipping)"),
 		keyString("items.tax_schedule", "", "tax schedule of the service and discount items nsrecon creates (SuiteTax; legacy tax with per-item schedules)"),
-		keyString("items.customer_balance", "", "credit memo item for the part of an invoice paid from the Stripe customer's credit balance"),
+		keyString("items.customer_balance", "", "credit memo item for the part of an invoice paid from the Stripe customer's credit balance, and for the part of a credit note credited to it"),
 		keyString("items.tax_code", "", "tax code on every invoice and credit memo line (legacy tax: e.g. a not-taxable code, since Stripe tax is its own line)"),
 
 		keyString("customers.mode", CustomersCreate, "create, match_email or global"),

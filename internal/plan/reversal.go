@@ -60,7 +60,9 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, row category.Row) {
 	refund := b.customerRefund(bt, r, cust)
 	applyTo := payID
 	if r.ch.Invoice != "" {
-		applyTo = b.creditMemo(bt, r, cust)
+		if applyTo, ok = b.reversalMemo(bt, r, cust, rest); !ok {
+			return
+		}
 	}
 	refund.Apply = &netsuite.ApplyList{Items: []netsuite.ApplyLine{{
 		Doc: netsuite.Ref{ExternalID: applyTo}, Apply: true,

@@ -114,6 +114,7 @@ var expect = map[string]struct {
 	"refund_then_dispute":       {[]string{"ready", "ready", "held"}, []string{outcome.CodeOverRefund}},
 	"dispute_then_refund":       {[]string{"ready", "ready", "held"}, []string{outcome.CodeOverRefund}},
 	"credit_balance":            {[]string{"ready"}, nil},
+	"credit_notes":              {[]string{"ready", "ready"}, nil},
 }
 
 func TestScenariosGolden(t *testing.T) {
