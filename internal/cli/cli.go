@@ -107,6 +107,7 @@ Try it with no accounts:  nsrecon reconcile --sandbox
 		NewCmdListen(f, nil),
 		NewCmdCustomers(f),
 		NewCmdVersion(f, nil),
+		NewCmdDoctor(f, nil),
 	)
 	root.SetHelpCommand(newHelpCmd())
 	guardGroups(root)

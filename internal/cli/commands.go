@@ -114,6 +114,7 @@ func registerCompletions(root *cobra.Command, f *Factory) {
 		"invoices sync": {"table", "json"},
 		"ledger":        {"table", "json"},
 		"version":       {"text", "json"},
+		"doctor":        {"table", "json"},
 	} {
 		cmd, _, err := root.Find(strings.Fields(path))
 		must(err)

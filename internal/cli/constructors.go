@@ -221,6 +221,7 @@ func (f *Factory) newNetSuite() (*netsuite.Client, error) {
 	c, err := netsuite.New(netsuite.Config{
 		AccountID: cfg.NetSuite.AccountID, BaseURL: cfg.NetSuite.BaseURLOrDefault(),
 		Auth: auth, Concurrency: cfg.NetSuite.Concurrency, Logger: log,
+		Defaults: cfg.NetSuite.Defaults,
 	}, &hc)
 	if err != nil {
 		return nil, usageErr(err, "check the netsuite.* config keys")

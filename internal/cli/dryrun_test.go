@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"testing"
 
@@ -41,4 +42,46 @@ func TestDryRunSeesNetSuite(t *testing.T) {
 // isRead tells a fake NetSuite route that only reads (GET, SuiteQL).
 func isRead(route string) bool {
 	return route == "POST suiteql" || len(route) > 4 && route[:4] == "GET "
+}
+
+// A dry run over several days gives each payout the verdict the real run
+// gives it: the later payouts rely on records the earlier ones would have
+// written (customers, items, the payments refunds apply to), which a dry
+// run never writes and NetSuite therefore does not have.
+func TestDryRunVerdictMatchesRealRun(t *testing.T) {
+	t.Setenv("NSRECON_CONFIG", "")
+	_, yaml := startFakes(t, "sandbox")
+	cfg := yaml + "ledger:\n  path: " + filepath.Join(t.TempDir(), "l.db") + "\n"
+	window := []string{"reconcile", "--from", "2024-03-01", "--to", "2024-03-31", "--format", "json"}
+	verdicts := func(args ...string) map[string]string {
+		t.Helper()
+		_, out, stderr := run(t, context.Background(), cfg, args...)
+		var rep struct {
+			Payouts []struct {
+				ID, Status string
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &rep); err != nil {
+			t.Fatalf("%v\n%s\n%s", err, out, stderr)
+		}
+		m := map[string]string{}
+		for _, p := range rep.Payouts {
+			m[p.ID] = p.Status
+		}
+		return m
+	}
+	dry := verdicts(append(window, "--dry-run")...)
+	real := verdicts(window...)
+	if len(real) < 3 {
+		t.Fatalf("the sandbox has %d payouts in the window", len(real))
+	}
+	for id, got := range real {
+		want := got
+		if got == string(outcome.Reconciled) {
+			want = string(outcome.Ready)
+		}
+		if dry[id] != want {
+			t.Errorf("%s: dry run says %s, the real run %s", id, dry[id], got)
+		}
+	}
 }

@@ -58,6 +58,8 @@ type NetSuiteConfig struct {
 	// Batch and BatchSize: NetSuite async batches (volume.go).
 	Batch     string `mapstructure:"batch"`
 	BatchSize int    `mapstructure:"batch_size"`
+	// Defaults are merged into every record body of a type (FieldDefaults).
+	Defaults FieldDefaults `mapstructure:"defaults"`
 }
 
 // AuthConfig holds the credentials of one of the two NetSuite auth methods.
@@ -92,6 +94,7 @@ type AccountsConfig struct {
 	DisputeFees      string            `mapstructure:"dispute_fees"`
 	FXDifference     string            `mapstructure:"fx_difference"`
 	OverRefund       string            `mapstructure:"over_refund"`
+	Rounding         string            `mapstructure:"rounding"`   // rules.rounding: account
 	Categories       map[string]string `mapstructure:"categories"` // reporting_category → account
 	// Summary mode (volume.go): gross charges, refunds and disputes, tax on invoices.
 	Sales    string `mapstructure:"sales"`
@@ -113,6 +116,10 @@ type ItemsConfig struct {
 	DiscountAccount string `mapstructure:"discount_account"`
 	Shipping        string `mapstructure:"shipping"`
 	CustomerBalance string `mapstructure:"customer_balance"`
+	// TaxSchedule is the tax schedule of items nsrecon creates; TaxCode the
+	// tax code on invoice and credit memo lines.
+	TaxSchedule string `mapstructure:"tax_schedule"`
+	TaxCode     string `mapstructure:"tax_code"`
 }
 
 // CustomersConfig says how Stripe customers become NetSuite customers.
@@ -127,6 +134,9 @@ type CustomersConfig struct {
 	// ExportField is the NetSuite customer field that holds the Stripe
 	// customer ID for nsrecon customers export.
 	ExportField string `mapstructure:"export_field"`
+	// EntityID is how new customers get NetSuite's Customer ID (entityId):
+	// auto (NetSuite's auto-numbering) or derived (name and Stripe ID).
+	EntityID string `mapstructure:"entity_id"`
 }
 
 // ClassificationConfig is stamped on records in OneWorld accounts.
@@ -142,6 +152,9 @@ type RulesConfig struct {
 	OrphanRefund  string `mapstructure:"orphan_refund"`
 	OrphanAccount string `mapstructure:"orphan_account"`
 	OverRefund    string `mapstructure:"over_refund"`
+	// Rounding is what to do with amounts NetSuite cannot hold exactly:
+	// hold, or account (round and book the differences to accounts.rounding).
+	Rounding string `mapstructure:"rounding"`
 }
 
 // WebhookConfig configures the real-time invoice listener.
@@ -242,6 +255,7 @@ func (c *Config) Redacted() map[string]any {
 			"revenue_recognition": c.NetSuite.RevenueRecognition,
 			"batch":               c.NetSuite.Batch,
 			"batch_size":          c.NetSuite.BatchSize,
+			"defaults":            cloneDefaults(c.NetSuite.Defaults),
 			"auth": map[string]any{
 				"method":           c.NetSuite.Auth.Method,
 				"consumer_key":     sec(c.NetSuite.Auth.ConsumerKey),
@@ -265,6 +279,8 @@ func (c *Config) Redacted() map[string]any {
 			"discount_account": c.Items.DiscountAccount,
 			"shipping":         c.Items.Shipping,
 			"customer_balance": c.Items.CustomerBalance,
+			"tax_schedule":     c.Items.TaxSchedule,
+			"tax_code":         c.Items.TaxCode,
 		},
 		"customers": map[string]any{
 			"mode":         c.Customers.Mode,
@@ -272,6 +288,7 @@ func (c *Config) Redacted() map[string]any {
 			"default_name": c.Customers.DefaultName,
 			"type":         c.Customers.Type,
 			"export_field": c.Customers.ExportField,
+			"entity_id":    c.Customers.EntityID,
 		},
 		"classification": map[string]any{
 			"subsidiary": c.Classification.Subsidiary,
@@ -284,6 +301,7 @@ func (c *Config) Redacted() map[string]any {
 			"orphan_refund":  c.Rules.OrphanRefund,
 			"orphan_account": c.Rules.OrphanAccount,
 			"over_refund":    c.Rules.OverRefund,
+			"rounding":       c.Rules.Rounding,
 		},
 		"webhook": map[string]any{
 			"secret":       sec(c.Webhook.Secret),
@@ -306,6 +324,7 @@ func (a AccountsConfig) shown() map[string]any {
 		"dispute_fees":      a.DisputeFees,
 		"fx_difference":     a.FXDifference,
 		"over_refund":       a.OverRefund,
+		"rounding":          a.Rounding,
 		"categories":        cloneMap(a.Categories),
 		"sales":             a.Sales,
 		"refunds":           a.Refunds,

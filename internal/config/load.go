@@ -59,12 +59,12 @@ func parse(v *viper.Viper, file io.Reader) (*Config, []FieldError, error) {
 	keys := Keys()
 
 	problems := readSecretFiles(v, keys)
+	var root yaml.Node
 	if file != nil {
 		data, err := io.ReadAll(file)
 		if err != nil {
 			return nil, nil, fmt.Errorf("config file: %w", err)
 		}
-		var root yaml.Node
 		if err := yaml.Unmarshal(data, &root); err != nil {
 			// yaml.v3 messages already read "yaml: line 7: …".
 			return nil, nil, &Error{Problems: []FieldError{{Key: "config file", Msg: err.Error()}}}
@@ -95,6 +95,16 @@ func parse(v *viper.Viper, file io.Reader) (*Config, []FieldError, error) {
 		return nil, nil, &Error{Problems: problems}
 	}
 	cfg.Accounts.Lines = accountLines(v)
+	if raw, _ := lookup(settings, "netsuite.defaults"); raw != nil {
+		if _, fromEnv := v.Get("netsuite.defaults").(string); !fromEnv {
+			d, ok, err := fileDefaults(&root)
+			if err != nil {
+				problems = append(problems, FieldError{Key: "netsuite.defaults", Msg: err.Error()})
+			} else if ok {
+				cfg.NetSuite.Defaults = d
+			}
+		}
+	}
 	cfg.normalize()
 	return &cfg, problems, nil
 }
@@ -124,6 +134,8 @@ func (c *Config) normalize() {
 	c.NetSuite.Auth.Algorithm = strings.ToUpper(strings.TrimSpace(c.NetSuite.Auth.Algorithm))
 	c.Customers.Mode = strings.ToLower(strings.TrimSpace(c.Customers.Mode))
 	c.Rules.OrphanRefund = strings.ToLower(strings.TrimSpace(c.Rules.OrphanRefund))
+	c.Rules.Rounding = strings.ToLower(strings.TrimSpace(c.Rules.Rounding))
+	c.Customers.EntityID = strings.ToLower(strings.TrimSpace(c.Customers.EntityID))
 }
 
 func lowerKeys(m map[string]string) map[string]string {
@@ -190,6 +202,8 @@ func coerceScalars(settings map[string]any, keys []Key) []FieldError {
 			val, err = toBool(raw)
 		case time.Duration:
 			val, err = toDuration(raw)
+		case FieldDefaults:
+			val, err = toFieldDefaults(raw)
 		case map[string]string:
 			// A scalar where a map belongs is only legitimate as JSON (env).
 			if s, isStr := raw.(string); isStr {

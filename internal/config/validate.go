@@ -112,6 +112,7 @@ func (c *Config) Validate() error {
 	p.enum("webhook.events", c.Webhook.Events, EventsInvoices, EventsAll)
 	c.validateVolume(&p)
 
+	c.validateRecords(&p)
 	if _, _, err := net.SplitHostPort(c.Webhook.Addr); err != nil {
 		p.add("webhook.addr", "must be host:port, e.g. 127.0.0.1:8080 (got %q)", c.Webhook.Addr)
 	}

@@ -138,6 +138,7 @@ func (s *Syncer) Sync(ctx context.Context, id string) (Result, error) {
 		return res, err
 	}
 	res.Retry = true
+	res.Problems = append(res.Problems, pr.Problems...)
 	for _, e := range pr.Errors {
 		res.Problems = append(res.Problems, e.Problem())
 		// NetSuite refused the record as sent: sending it again cannot

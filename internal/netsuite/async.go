@@ -71,7 +71,7 @@ func (c *Client) SubmitBatch(ctx context.Context, recordType, key string, items 
 	if key == "" {
 		return "", errors.New("netsuite: a batch needs an idempotency key")
 	}
-	body, err := batchBody(items)
+	body, err := batchBody(items, c.defaults[recordType])
 	if err != nil {
 		return "", err
 	}
@@ -91,12 +91,16 @@ func (c *Client) SubmitBatch(ctx context.Context, recordType, key string, items 
 	return jobPath(resp.header.Get("Location"))
 }
 
-// batchBody is {"items":[…]}, each item its body with its external ID.
-func batchBody(items []BatchItem) ([]byte, error) {
+// batchBody is {"items":[…]}, each item its body with the configured
+// field defaults (as for Upsert) and its external ID.
+func batchBody(items []BatchItem, defaults map[string]any) ([]byte, error) {
 	raw := make([]json.RawMessage, len(items))
 	for i, it := range items {
 		b, err := marshalBody(it.Body)
 		if err != nil {
+			return nil, err
+		}
+		if b, err = withDefaults(b, defaults); err != nil {
 			return nil, err
 		}
 		var m map[string]json.RawMessage

@@ -44,6 +44,12 @@ type Config struct {
 	MinBackoff, MaxBackoff time.Duration // default 200ms, 30s
 	Logger                 *slog.Logger  // nil discards
 	Now                    func() time.Time
+
+	// Defaults are fields merged into every body of a record type that
+	// Upsert sends (record type → field → value; netsuite.defaults): for
+	// accounts whose forms make more fields mandatory. A default replaces
+	// nsrecon's own value of the same field.
+	Defaults map[string]map[string]any
 }
 
 // Stats counts what a Client did; see Client.Stats.
@@ -67,6 +73,7 @@ type Client struct {
 	maxBackoff  time.Duration
 	log         *slog.Logger
 	now         func() time.Time
+	defaults    map[string]map[string]any
 
 	mu       sync.Mutex
 	stats    Stats
@@ -104,6 +111,7 @@ func New(cfg Config, hc *http.Client) (*Client, error) {
 		maxBackoff:  orDefault(cfg.MaxBackoff, 30*time.Second),
 		log:         cfg.Logger,
 		now:         cfg.Now,
+		defaults:    cfg.Defaults,
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)

@@ -98,7 +98,9 @@ func TestGoldenFlow(t *testing.T) {
 
 	cus := must(e.c.Upsert(ctx, netsuite.TypeCustomer, "stripe_cus_A1", &netsuite.Customer{
 		ExternalID: "stripe_cus_A1", IsPerson: true, FirstName: "Siobhán", LastName: "O'Brien",
-		Email: "o'brien@example.com", Comments: "Stripe customer cus_A1", Currency: usdRef, Classification: sub}))
+		Email: "o'brien@example.com", Comments: "Stripe customer cus_A1", Currency: usdRef,
+		CurrencyList:   &netsuite.CurrencyList{Items: []netsuite.CustomerCurrency{{Currency: *usdRef}, {Currency: *eurRef}}},
+		Classification: sub}))
 	golden(t, "01_customer", rc.take())
 
 	svc := must(upsert(ctx, e.c, netsuite.TypeServiceSaleItem, &netsuite.ServiceSaleItem{
@@ -122,7 +124,7 @@ func TestGoldenFlow(t *testing.T) {
 
 	pay := must(upsert(ctx, e.c, netsuite.TypeCustomerPayment, &netsuite.CustomerPayment{
 		ExternalID: "stripe_ch_1", Customer: netsuite.Ref{ID: cus}, TranDate: "2024-03-01", Payment: usd(9000),
-		Currency: usdRef, UndepFunds: true, Memo: "Stripe ch_1", Classification: sub,
+		Currency: usdRef, UndepFunds: netsuite.UndepositedFunds(), Memo: "Stripe ch_1", Classification: sub,
 		Apply: &netsuite.ApplyList{Items: []netsuite.ApplyLine{{Doc: netsuite.Ref{ID: inv}, Apply: true, Amount: usd(9000)}}}}))
 	golden(t, "05_customerPayment", rc.take())
 
@@ -142,7 +144,7 @@ func TestGoldenFlow(t *testing.T) {
 	eurPay := must(e.c.Upsert(ctx, netsuite.TypeCustomerPayment, "stripe_ch_2", &netsuite.CustomerPayment{
 		ExternalID: "stripe_ch_2", Customer: netsuite.Ref{ID: cus}, TranDate: "2024-03-02",
 		Payment: netsuite.Amount{Minor: 1999, Currency: "eur"}, Currency: eurRef, ExchangeRate: "1.0834",
-		UndepFunds: true, Memo: "Stripe ch_2", Classification: sub}))
+		UndepFunds: netsuite.UndepositedFunds(), Memo: "Stripe ch_2", Classification: sub}))
 	golden(t, "08_customerPayment_upsert", rc.take())
 
 	dep := must(e.c.Upsert(ctx, netsuite.TypeDeposit, "stripe_po_1", depositBody(pay, ref, eurPay)))
@@ -206,8 +208,12 @@ func TestDepositRules(t *testing.T) {
 	cus := must(upsert(ctx, e.c, netsuite.TypeCustomer, customer("stripe_cus_1", "a@example.com")))
 	svc := must(upsert(ctx, e.c, netsuite.TypeServiceSaleItem, &netsuite.ServiceSaleItem{ExternalID: "stripe_prod_1", ItemID: "Plan"}))
 	payment := func(eid string, minor int64, undep bool) string {
+		var sel *netsuite.Select
+		if undep {
+			sel = netsuite.UndepositedFunds()
+		}
 		return must(upsert(ctx, e.c, netsuite.TypeCustomerPayment, &netsuite.CustomerPayment{ExternalID: eid,
-			Customer: netsuite.Ref{ID: cus}, TranDate: "2024-03-01", Payment: usd(minor), UndepFunds: undep, Memo: eid}))
+			Customer: netsuite.Ref{ID: cus}, TranDate: "2024-03-01", Payment: usd(minor), UndepFunds: sel, Memo: eid}))
 	}
 	p1 := payment("stripe_ch_1", 1000, true)
 	p2 := payment("stripe_ch_2", 2000, false) // straight to a bank account
@@ -267,7 +273,7 @@ func TestDepositRules(t *testing.T) {
 	// Applications: at most the invoice's amount remaining.
 	apply := func(eid string, minor int64) error {
 		_, err := upsert(ctx, e.c, netsuite.TypeCustomerPayment, &netsuite.CustomerPayment{ExternalID: eid,
-			Customer: netsuite.Ref{ID: cus}, TranDate: "2024-03-01", Payment: usd(minor), UndepFunds: true, Memo: eid,
+			Customer: netsuite.Ref{ID: cus}, TranDate: "2024-03-01", Payment: usd(minor), UndepFunds: netsuite.UndepositedFunds(), Memo: eid,
 			Apply: &netsuite.ApplyList{Items: []netsuite.ApplyLine{{Doc: netsuite.Ref{ID: inv}, Apply: true, Amount: usd(minor)}}}})
 		return err
 	}

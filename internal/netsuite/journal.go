@@ -65,3 +65,13 @@ func (j *JournalEntry) booking() Booking {
 	}
 	return b
 }
+
+func (j *JournalEntry) EachAmount(fn func(*Amount)) {
+	for i := range j.Line.Items {
+		if l := &j.Line.Items[i]; l.Debit != nil {
+			fn(l.Debit)
+		} else if l.Credit != nil {
+			fn(l.Credit)
+		}
+	}
+}

@@ -31,10 +31,10 @@ func TestLookUpAndOpenAmounts(t *testing.T) {
 	inv := must(upsert(ctx, e.c, netsuite.TypeInvoice, &netsuite.Invoice{ExternalID: "stripe_in_1", Entity: netsuite.Ref{ID: cus},
 		TranDate: "2024-03-01", Memo: "in_1", Item: netsuite.ItemList{Items: []netsuite.ItemLine{{Item: netsuite.Ref{ID: svc}, Amount: usd(5000)}}}}))
 	pay := must(upsert(ctx, e.c, netsuite.TypeCustomerPayment, &netsuite.CustomerPayment{ExternalID: "stripe_ch_1",
-		Customer: netsuite.Ref{ID: cus}, TranDate: "2024-03-01", Payment: usd(3000), UndepFunds: true, Memo: "ch_1",
+		Customer: netsuite.Ref{ID: cus}, TranDate: "2024-03-01", Payment: usd(3000), UndepFunds: netsuite.UndepositedFunds(), Memo: "ch_1",
 		Apply: &netsuite.ApplyList{Items: []netsuite.ApplyLine{{Doc: netsuite.Ref{ID: inv}, Apply: true, Amount: usd(3000)}}}}))
 	plain := must(upsert(ctx, e.c, netsuite.TypeCustomerPayment, &netsuite.CustomerPayment{ExternalID: "stripe_ch_2",
-		Customer: netsuite.Ref{ID: cus}, TranDate: "2024-03-01", Payment: usd(1000), UndepFunds: true, Memo: "ch_2"}))
+		Customer: netsuite.Ref{ID: cus}, TranDate: "2024-03-01", Payment: usd(1000), UndepFunds: netsuite.UndepositedFunds(), Memo: "ch_2"}))
 	cm := must(upsert(ctx, e.c, netsuite.TypeCreditMemo, &netsuite.CreditMemo{ExternalID: "stripe_cm_re_1", Entity: netsuite.Ref{ID: cus},
 		TranDate: "2024-03-02", Memo: "re_1", Item: netsuite.ItemList{Items: []netsuite.ItemLine{{Item: netsuite.Ref{ID: svc}, Amount: usd(800)}}}}))
 

@@ -2,6 +2,8 @@ package netsuite
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 
 	"github.com/nsrecon/nsrecon/internal/money"
 )
@@ -59,8 +61,12 @@ type Amount struct {
 	Currency string
 }
 
+// MarshalJSON writes NetSuite's decimals where the amount is exact at them
+// (12.340 KWD as 12.34); an amount that is not is written exactly (12.345),
+// for NetSuite to refuse: it is never rounded here (see plan's precision
+// rule).
 func (a Amount) MarshalJSON() ([]byte, error) {
-	return []byte(money.Format(a.Minor, a.Currency)), nil
+	return []byte(money.FormatNetSuite(a.Minor, a.Currency)), nil
 }
 
 func (a *Amount) UnmarshalJSON(b []byte) error {
@@ -102,7 +108,10 @@ func nonNil(rs ...*Ref) []*Ref {
 // Customer is a NetSuite customer. Individuals carry first and last name,
 // companies a company name.
 type Customer struct {
-	ExternalID  string `json:"externalId"`
+	ExternalID string `json:"externalId"`
+	// EntityID is the Customer ID, needed (and unique) when the account's
+	// customer auto-numbering is off; empty lets NetSuite number it.
+	EntityID    string `json:"entityId,omitempty"`
 	IsPerson    bool   `json:"isPerson"`
 	CompanyName string `json:"companyName,omitempty"`
 	FirstName   string `json:"firstName,omitempty"`
@@ -110,12 +119,24 @@ type Customer struct {
 	Email       string `json:"email,omitempty"`
 	Phone       string `json:"phone,omitempty"`
 	Comments    string `json:"comments,omitempty"`
-	Currency    *Ref   `json:"currency,omitempty"`
+	// Currency is the primary currency; CurrencyList every currency the
+	// customer may transact in (NetSuite refuses a transaction in any
+	// other: "Invalid Field Value … currency").
+	Currency     *Ref          `json:"currency,omitempty"`
+	CurrencyList *CurrencyList `json:"currencyList,omitempty"`
 	Classification
 }
 
 func (*Customer) RecordType() string { return TypeCustomer }
-func (c *Customer) Refs() []*Ref     { return append(c.Classification.refs(), nonNil(c.Currency)...) }
+func (c *Customer) Refs() []*Ref {
+	out := append(c.Classification.refs(), nonNil(c.Currency)...)
+	if c.CurrencyList != nil {
+		for i := range c.CurrencyList.Items {
+			out = append(out, &c.CurrencyList.Items[i].Currency)
+		}
+	}
+	return out
+}
 
 // RefList is a multi-select reference field ({"items":[{"id":"1"}]}).
 type RefList struct {
@@ -129,13 +150,14 @@ type ServiceSaleItem struct {
 	DisplayName     string   `json:"displayName,omitempty"`
 	SalesDesc       string   `json:"salesDescription,omitempty"`
 	IncomeAccount   *Ref     `json:"incomeAccount,omitempty"`
+	TaxSchedule     *Ref     `json:"taxSchedule,omitempty"`
 	Subsidiary      *RefList `json:"subsidiary,omitempty"`
 	IncludeChildren bool     `json:"includeChildren,omitempty"`
 }
 
 func (*ServiceSaleItem) RecordType() string { return TypeServiceSaleItem }
 func (s *ServiceSaleItem) Refs() []*Ref {
-	out := nonNil(s.IncomeAccount)
+	out := nonNil(s.IncomeAccount, s.TaxSchedule)
 	if s.Subsidiary != nil {
 		for i := range s.Subsidiary.Items {
 			out = append(out, &s.Subsidiary.Items[i])
@@ -150,12 +172,13 @@ type DiscountItem struct {
 	ItemID      string   `json:"itemId"`
 	Description string   `json:"description,omitempty"`
 	Account     *Ref     `json:"account,omitempty"`
+	TaxSchedule *Ref     `json:"taxSchedule,omitempty"`
 	Subsidiary  *RefList `json:"subsidiary,omitempty"`
 }
 
 func (*DiscountItem) RecordType() string { return TypeDiscountItem }
 func (d *DiscountItem) Refs() []*Ref {
-	out := nonNil(d.Account)
+	out := nonNil(d.Account, d.TaxSchedule)
 	if d.Subsidiary != nil {
 		for i := range d.Subsidiary.Items {
 			out = append(out, &d.Subsidiary.Items[i])
@@ -173,6 +196,7 @@ type ItemLine struct {
 	// Revenue recognition dates (Advanced Revenue Management), YYYY-MM-DD.
 	RevRecStartDate string `json:"revRecStartDate,omitempty"`
 	RevRecEndDate   string `json:"revRecEndDate,omitempty"`
+	TaxCode         *Ref   `json:"taxCode,omitempty"` // legacy tax: the line's tax code
 }
 
 // ItemList is the item sublist of an invoice or credit memo.
@@ -184,8 +208,20 @@ func (l *ItemList) refs() []*Ref {
 	out := make([]*Ref, 0, len(l.Items))
 	for i := range l.Items {
 		out = append(out, &l.Items[i].Item)
+		if l.Items[i].TaxCode != nil {
+			out = append(out, l.Items[i].TaxCode)
+		}
 	}
 	return out
+}
+
+// SetTaxCode puts the tax code on every line that has none.
+func (l *ItemList) SetTaxCode(id string) {
+	for i := range l.Items {
+		if l.Items[i].TaxCode == nil {
+			l.Items[i].TaxCode = &Ref{ID: id}
+		}
+	}
 }
 
 // Total is the sum of the lines.
@@ -246,8 +282,8 @@ type CustomerPayment struct {
 	TranDate     string     `json:"tranDate"`
 	Payment      Amount     `json:"payment"`
 	Currency     *Ref       `json:"currency,omitempty"`
-	ExchangeRate string     `json:"exchangeRate,omitempty"`
-	UndepFunds   bool       `json:"undepFunds"`
+	ExchangeRate Rate       `json:"exchangeRate,omitempty"`
+	UndepFunds   *Select    `json:"undepFunds,omitempty"`
 	AutoApply    *bool      `json:"autoApply,omitempty"`
 	Memo         string     `json:"memo"`
 	Apply        *ApplyList `json:"apply,omitempty"`
@@ -288,7 +324,7 @@ type CustomerRefund struct {
 	Total        Amount     `json:"total"`
 	Account      *Ref       `json:"account,omitempty"` // Undeposited Funds
 	Currency     *Ref       `json:"currency,omitempty"`
-	ExchangeRate string     `json:"exchangeRate,omitempty"`
+	ExchangeRate Rate       `json:"exchangeRate,omitempty"`
 	Memo         string     `json:"memo"`
 	Apply        *ApplyList `json:"apply,omitempty"`
 	Classification
@@ -309,13 +345,43 @@ type DepositPayment struct {
 	Amount  Amount `json:"paymentAmount"`
 }
 
+// MarshalJSON writes the line as NetSuite's schema has it: the
+// transaction's internal ID is an integer ("id": 647). A line whose
+// transaction is not resolved yet (in a plan shown to a person, never sent)
+// shows "eid:<external ID>" instead.
 func (p DepositPayment) MarshalJSON() ([]byte, error) {
 	type wire struct {
-		ID      string `json:"id"`
-		Deposit bool   `json:"deposit"`
-		Amount  Amount `json:"paymentAmount"`
+		ID      json.RawMessage `json:"id"`
+		Deposit bool            `json:"deposit"`
+		Amount  Amount          `json:"paymentAmount"`
 	}
-	return json.Marshal(wire{p.Doc.ID, p.Deposit, p.Amount})
+	var id json.RawMessage
+	switch {
+	case p.Doc.ID != "":
+		if !isDigits(p.Doc.ID) {
+			return nil, fmt.Errorf("netsuite: deposit payment line: internal ID %q is not an integer", p.Doc.ID)
+		}
+		id = json.RawMessage(strings.TrimLeft(p.Doc.ID, "0"))
+		if len(id) == 0 {
+			id = json.RawMessage("0")
+		}
+	default:
+		b, _ := json.Marshal("eid:" + p.Doc.ExternalID)
+		id = b
+	}
+	return json.Marshal(wire{id, p.Deposit, p.Amount})
+}
+
+func isDigits(s string) bool {
+	if s == "" || len(s) > 18 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // DepositOther is money added to the deposit that is not a customer

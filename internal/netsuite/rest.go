@@ -75,6 +75,9 @@ func (c *Client) Upsert(ctx context.Context, recordType, externalID string, body
 	if b, err = withoutExternalID(b, externalID); err != nil {
 		return "", err
 	}
+	if b, err = withDefaults(b, c.defaults[recordType]); err != nil {
+		return "", err
+	}
 	r := &request{method: http.MethodPut, path: recordPath(recordType, "eid:"+externalID), body: b, replaySafe: true}
 	if rs := replaceSublists(recordType); rs != "" {
 		// An upsert of an existing record is an update, and NetSuite adds
@@ -116,6 +119,26 @@ func withoutExternalID(b []byte, externalID string) ([]byte, error) {
 		return nil, fmt.Errorf("netsuite: upsert body externalId %s does not match %q", raw, externalID)
 	}
 	delete(m, "externalId")
+	return json.Marshal(m)
+}
+
+// withDefaults sets each configured default field in the top level of the
+// body b (replacing nsrecon's value); other values are kept byte for byte.
+func withDefaults(b []byte, defaults map[string]any) ([]byte, error) {
+	if len(defaults) == 0 {
+		return b, nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("netsuite: body must be a JSON object: %w", err)
+	}
+	for k, v := range defaults {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return nil, fmt.Errorf("netsuite: default %s: %w", k, err)
+		}
+		m[k] = raw
+	}
 	return json.Marshal(m)
 }
 

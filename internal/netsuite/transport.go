@@ -10,7 +10,15 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
+)
+
+// NetSuite's request validation switches (REST web services), set to Error
+// on every record write.
+const (
+	HeaderNameValidation  = "X-NetSuite-PropertyNameValidation"
+	HeaderValueValidation = "X-NetSuite-PropertyValueValidation"
 )
 
 // request is one logical API call; do may send it several times.
@@ -155,6 +163,13 @@ func (c *Client) httpRequest(ctx context.Context, r *request) (*http.Request, er
 	}
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
+		if strings.HasPrefix(r.path, recordPrefix) {
+			// NetSuite's default (Warning) drops a misspelled, feature-hidden
+			// or mistyped field and saves the record without it; Error makes
+			// it a 400 naming the field.
+			req.Header.Set(HeaderNameValidation, "Error")
+			req.Header.Set(HeaderValueValidation, "Error")
+		}
 	}
 	req.Header.Set("Accept", "application/json")
 	for k, v := range r.header {

@@ -46,6 +46,7 @@ const (
 	CodeManualPayout    = "MANUAL_PAYOUT"          // not automatic: reconcile by hand
 	CodeNotPaid         = "PAYOUT_NOT_PAID"        // in transit / pending: validated only
 	CodeBadAmount       = "BAD_AMOUNT"             // inexact or impossible amount
+	CodePrecision       = "CURRENCY_PRECISION"     // more decimals than NetSuite keeps (0 or 2)
 	CodeNegativePayout  = "NEGATIVE_PAYOUT"        // a debit: NetSuite deposits cannot be negative
 	CodeThrottled       = "NETSUITE_THROTTLED"     // NetSuite kept answering 429: its concurrency limit is full
 	CodeNotFinalized    = "INVOICE_NOT_FINALIZED"  // a draft: only finalized invoices reach NetSuite

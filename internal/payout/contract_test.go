@@ -76,6 +76,8 @@ func TestStripeMockContract(t *testing.T) {
 		{"get customer", func() error { _, err := r.customer(ctx, "cus_contract"); return err }},
 		{"get invoice with expansions", func() error { _, _, err := r.Invoice(ctx, "in_contract"); return err }},
 		{"list invoice lines", func() error { _, err := r.invoiceLines(ctx, "in_contract", "il_contract"); return err }},
+		{"credit notes of an invoice with discounts expanded", func() error { _, err := r.creditNotes(ctx, "in_contract"); return err }},
+		{"list credit note lines", func() error { _, err := r.creditNoteLines(ctx, "cn_contract", "cnli_contract"); return err }},
 		// Real-time reads.
 		{"charge activity: charge with balance transaction, refunds of the charge", func() error {
 			_, err := r.Fresh().ChargeActivity(ctx, "ch_contract")

@@ -165,27 +165,32 @@ func toInvoice(inv *stripe.Invoice, lines []*stripe.InvoiceLineItem) *Invoice {
 		out.Lines = append(out.Lines, toInvoiceLine(l))
 	}
 	for _, d := range inv.TotalDiscountAmounts {
-		if d == nil {
-			continue
+		if d != nil {
+			out.Discounts = append(out.Discounts, toDiscount(d.Amount, d.Discount))
 		}
-		disc := Discount{Amount: d.Amount}
-		if d.Discount != nil {
-			disc.ID = d.Discount.ID
-			if c := d.Discount.Coupon; c != nil {
-				// The coupon is the reusable thing (one NetSuite discount
-				// item); the discount is one customer's use of it.
-				if c.ID != "" {
-					disc.ID = c.ID
-				}
-				disc.Name = c.Name
-				if disc.Name == "" {
-					disc.Name = c.ID
-				}
-			}
-		}
-		out.Discounts = append(out.Discounts, disc)
 	}
 	return out
+}
+
+// toDiscount is amount taken off by discount d, named by its coupon when
+// d was expanded.
+func toDiscount(amount int64, d *stripe.Discount) Discount {
+	disc := Discount{Amount: amount}
+	if d != nil {
+		disc.ID = d.ID
+		if c := d.Coupon; c != nil {
+			// The coupon is the reusable thing (one NetSuite discount
+			// item); the discount is one customer's use of it.
+			if c.ID != "" {
+				disc.ID = c.ID
+			}
+			disc.Name = c.Name
+			if disc.Name == "" {
+				disc.Name = c.ID
+			}
+		}
+	}
+	return disc
 }
 
 func toInvoiceLine(l *stripe.InvoiceLineItem) InvoiceLine {

@@ -51,6 +51,8 @@ func (r *Reader) Snapshot(ctx context.Context, p Payout) (*Snapshot, error) {
 		Disputes:  map[string]*Dispute{},
 		Invoices:  map[string]*Invoice{},
 		Customers: map[string]*Customer{},
+
+		CreditNotes: map[string]*CreditNote{},
 	}
 	txns, err := r.listTxns(ctx, p.ID)
 	if err != nil {
@@ -64,9 +66,9 @@ func (r *Reader) Snapshot(ctx context.Context, p Payout) (*Snapshot, error) {
 
 	// Walk from the transactions outwards: sources, then the charges that
 	// refunds and disputes point at, then invoices (whose expansion brings
-	// their customers), then any customer still unknown.
+	// their customers), their credit notes, then any customer still unknown.
 	for _, step := range []func(context.Context, *Snapshot) error{
-		r.readSources, r.readParentCharges, r.readInvoices, r.readCustomers,
+		r.readSources, r.readParentCharges, r.readInvoices, r.readCreditNotes, r.readCustomers,
 	} {
 		if err := step(ctx, snap); err != nil {
 			return nil, err

@@ -66,6 +66,8 @@ type Reader struct {
 	disputes  map[string]*Dispute
 	invoices  map[string]*Invoice
 	customers map[string]*Customer
+	// invoiceNotes holds each invoice's credit notes (creditnote.go).
+	invoiceNotes map[string][]*CreditNote
 	// missing remembers IDs Stripe answered 404 for, so they are not asked
 	// again; the planner holds whatever needed them.
 	missing map[string]bool
@@ -148,6 +150,8 @@ func NewReader(cfg ReaderConfig) (*Reader, error) {
 		invoices:    map[string]*Invoice{},
 		customers:   map[string]*Customer{},
 		missing:     map[string]bool{},
+
+		invoiceNotes: map[string][]*CreditNote{},
 	}
 	if r.sleep == nil {
 		r.sleep = sleepCtx

@@ -21,6 +21,7 @@ func (r *Reader) Fresh() *Reader {
 		api: r.api, log: r.log, maxAttempts: r.maxAttempts, sleep: r.sleep, requests: r.requests,
 		charges: map[string]*Charge{}, refunds: map[string]*Refund{}, disputes: map[string]*Dispute{},
 		invoices: map[string]*Invoice{}, customers: map[string]*Customer{}, missing: map[string]bool{},
+		invoiceNotes: map[string][]*CreditNote{},
 	}
 }
 
@@ -40,7 +41,7 @@ type Activity struct {
 func newSnapshot() *Snapshot {
 	return &Snapshot{
 		Charges: map[string]*Charge{}, Refunds: map[string]*Refund{}, Disputes: map[string]*Dispute{},
-		Invoices: map[string]*Invoice{}, Customers: map[string]*Customer{},
+		Invoices: map[string]*Invoice{}, Customers: map[string]*Customer{}, CreditNotes: map[string]*CreditNote{},
 	}
 }
 
@@ -187,6 +188,9 @@ func (r *Reader) finishActivity(ctx context.Context, snap *Snapshot) error {
 				snap.Invoices[got.ID] = got
 			}
 		}
+	}
+	if err := r.readCreditNotes(ctx, snap); err != nil {
+		return err
 	}
 	for id, c := range snap.Customers {
 		r.mu.Lock()

@@ -17,6 +17,9 @@ type Snapshot struct {
 	Disputes     map[string]*Dispute  `json:"disputes,omitempty"`
 	Invoices     map[string]*Invoice  `json:"invoices,omitempty"`
 	Customers    map[string]*Customer `json:"customers,omitempty"`
+	// CreditNotes are the credit notes of the invoices that have any
+	// (Invoice.HasCreditNotes), by ID.
+	CreditNotes map[string]*CreditNote `json:"credit_notes,omitempty"`
 }
 
 // Payout is a Stripe payout. Amount is in minor units of Currency.

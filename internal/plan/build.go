@@ -25,10 +25,12 @@ func Build(snap *payout.Snapshot, s Settings, known Known) *Plan {
 	b := newBuilder(snap, s, known, &Plan{Kind: KindPayout, Payout: snap.Payout}, snap.Payout.Currency)
 	if s.Mode == ModeSummary {
 		b.buildSummary() // summary.go
+		b.precision()
 		b.validate()
 		return b.plan
 	}
 	b.build()
+	b.precision()
 	b.validate()
 	b.plan.Refundable = b.open
 	return b.plan
@@ -60,6 +62,8 @@ type builder struct {
 	// invoicePaidBy names, per Stripe invoice, the charge of this payout
 	// that paid it: a second one would apply to a settled invoice.
 	invoicePaidBy map[string]string
+	// needs are the CurrencyNeeds planned (without their ISO code).
+	needs map[CurrencyNeed]bool
 }
 
 func newBuilder(snap *payout.Snapshot, s Settings, known Known, p *Plan, currency string) *builder {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nsrecon/nsrecon/internal/money"
 	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/outcome"
 	"github.com/nsrecon/nsrecon/internal/payout"
@@ -132,7 +133,7 @@ func TestPlainChargesAndFees(t *testing.T) {
 		t.Fatalf("records %v, want %v", got, want)
 	}
 	pay := rec(t, p, "stripe_ch_1").Body.(*netsuite.CustomerPayment)
-	if pay.Payment.Minor != 10000 || !pay.UndepFunds || pay.Customer.ExternalID != "stripe_cus_1" || !strings.Contains(pay.Memo, "ch_1") {
+	if pay.Payment.Minor != 10000 || pay.UndepFunds == nil || pay.UndepFunds.ID != "T" || pay.Customer.ExternalID != "stripe_cus_1" || !strings.Contains(pay.Memo, "ch_1") {
 		t.Errorf("payment = %+v", pay)
 	}
 	dep := rec(t, p, "stripe_po_1").Body.(*netsuite.Deposit)
@@ -407,23 +408,88 @@ func TestForeignCurrencyChargeRoundsToFXLine(t *testing.T) {
 func TestZeroAndThreeDecimalPayouts(t *testing.T) {
 	// HUF and TWD: Stripe's API keeps two decimals for them (payouts move
 	// whole units, which the amounts already are); nothing is rounded.
+	// KWD has three: 123.457 needs rules.rounding (TestThreeDecimalRounding);
+	// 123.450 NetSuite keeps as 123.45.
 	for _, cur := range []string{"jpy", "kwd", "huf", "twd"} {
+		amount, refund := int64(123457), int64(1)
+		if cur == "kwd" {
+			amount, refund = 123450, 10
+		}
 		b := newSnap(cur)
 		b.customer("cus_1", "Acme", "a@acme.test")
-		b.charge("ch_1", "cus_1", "", 123457, 3611)
-		b.refund("re_1", "ch_1", 1)
+		b.charge("ch_1", "cus_1", "", amount, 3610)
+		b.refund("re_1", "ch_1", refund)
 		p := Build(b.finish(), settings(), nil)
 		mustReady(t, p)
 		raw, err := json.Marshal(rec(t, p, "stripe_po_1").Body)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]string{"jpy": `"paymentAmount":123457`, "kwd": `"paymentAmount":123.457`,
+		want := map[string]string{"jpy": `"paymentAmount":123457`, "kwd": `"paymentAmount":123.45`,
 			"huf": `"paymentAmount":1234.57`, "twd": `"paymentAmount":1234.57`}[cur]
 		if !strings.Contains(string(raw), want) {
 			t.Errorf("%s deposit JSON lacks %s: %s", cur, want, raw)
 		}
 	}
+}
+
+// TestThreeDecimalRounding: NetSuite keeps 0 or 2 decimals. A KWD payout
+// with fils it cannot hold is held by default; with rules.rounding: account
+// every amount is rounded and the differences are one deposit line to
+// accounts.rounding, so the deposit is the payout at NetSuite's precision.
+func TestThreeDecimalRounding(t *testing.T) {
+	snap := func() *payout.Snapshot {
+		b := newSnap("kwd")
+		b.customer("cus_1", "Acme", "a@acme.test")
+		b.charge("ch_1", "cus_1", "", 12345, 361) // 12.345 KWD, fee 0.361
+		b.charge("ch_2", "cus_1", "", 7005, 200)
+		b.refund("re_1", "ch_1", 345)
+		return b.finish()
+	}
+	p := Build(snap(), settings(), nil)
+	if len(p.Problems) != 1 || p.Problems[0].Code != outcome.CodePrecision || !strings.Contains(p.Problems[0].Fix, "rules.rounding") {
+		t.Fatalf("default: %+v", p.Problems)
+	}
+	s := settings()
+	s.RoundingRule, s.Rounding = RoundingAccount, "305"
+	sn := snap()
+	p = Build(sn, s, nil)
+	if p.Held() {
+		t.Fatalf("held: %+v", p.Problems)
+	}
+	if want := money.RoundNetSuite(sn.Payout.Amount, "kwd"); p.DepositTotal != want {
+		t.Errorf("deposit %d, want %d", p.DepositTotal, want)
+	}
+	var lines int
+	for _, r := range p.Records {
+		r.Body.(netsuite.Amounted).EachAmount(func(a *netsuite.Amount) {
+			if !money.NetSuiteExact(a.Minor, a.Currency) {
+				t.Errorf("%s: %d fils left unrounded", r.ExternalID, a.Minor)
+			}
+		})
+		if d, ok := r.Body.(*netsuite.Deposit); ok {
+			for _, l := range append(append([]netsuite.DepositOther{}, d.Other.Items...), otherOf(d.CashBack.Items)...) {
+				if l.Account.ID == "305" {
+					lines++
+				}
+			}
+		}
+	}
+	if lines != 1 {
+		t.Errorf("%d rounding lines, want 1", lines)
+	}
+	s.Rounding = ""
+	if p := Build(snap(), s, nil); len(p.Problems) != 1 || p.Problems[0].Code != outcome.CodeMissingMapping {
+		t.Errorf("no accounts.rounding: %+v", p.Problems)
+	}
+}
+
+func otherOf(cb []netsuite.DepositCashBack) []netsuite.DepositOther {
+	out := make([]netsuite.DepositOther, 0, len(cb))
+	for _, c := range cb {
+		out = append(out, netsuite.DepositOther{Account: c.Account, Amount: c.Amount})
+	}
+	return out
 }
 
 func TestDeterministicRegardlessOfOrder(t *testing.T) {

@@ -87,10 +87,11 @@ func TestMappingReadsEveryKey(t *testing.T) {
 	s.GlobalCustomer, s.OrphanAccount, s.ShippingItem = "600", "601", "402"
 	s.OverRefundAcct, s.BalanceItem = "602", "403"
 	s.Sales, s.Refunds, s.SalesTax = "700", "701", "702"
+	s.Rounding = "602"
 	want := map[Key]string{
 		KeyUndepositedFunds: "100", KeyStripeFees: "300", KeyFeeTax: "301", KeyApplicationFees: "302",
 		KeyDisputeFees: "303", KeyFXDifference: "304", KeyRefundItem: "400", KeyTaxItem: "401", KeyShippingItem: "402",
-		KeyItemIncome: "500", KeyDiscountAccount: "501", KeyGlobalCustomer: "600", KeyOrphanAccount: "601",
+		KeyItemIncome: "500", KeyDiscountAccount: "501", KeyGlobalCustomer: "600", KeyOrphanAccount: "601", KeyRounding: "602",
 		BankKey("jpy"): "201", CurrencyKey("eur"): "2", CategoryKey("dispute_reversal"): "311",
 		KeyOverRefundAcct: "602", KeyBalanceItem: "403",
 		KeySales: "700", KeyRefunds: "701", KeySalesTax: "702",
@@ -101,7 +102,7 @@ func TestMappingReadsEveryKey(t *testing.T) {
 			t.Errorf("Mapping(%s) = %+v, want ID %q", k, got, id)
 		}
 	}
-	if len(fixedMappings) != 18 {
-		t.Errorf("%d fixed mapping keys; this test knows 18", len(fixedMappings))
+	if len(fixedMappings) != 19 {
+		t.Errorf("%d fixed mapping keys; this test knows 19", len(fixedMappings))
 	}
 }

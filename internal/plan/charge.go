@@ -41,8 +41,8 @@ func (b *builder) charge(bt *payout.BalanceTransaction) {
 		TranDate:       date(bt.Created),
 		Payment:        netsuite.Amount{Minor: paid, Currency: ccy},
 		Currency:       b.currency(ccy),
-		ExchangeRate:   bt.ExchangeRate,
-		UndepFunds:     true,
+		ExchangeRate:   netsuite.Rate(bt.ExchangeRate),
+		UndepFunds:     netsuite.UndepositedFunds(),
 		AutoApply:      new(bool), // never let NetSuite apply it to another open invoice
 		Memo:           fmt.Sprintf("Stripe charge %s (%s)", ch.ID, bt.ID),
 		Classification: b.classification(),
@@ -79,9 +79,13 @@ func (b *builder) applyToInvoice(pay *netsuite.CustomerPayment, bt *payout.Balan
 	if balance > 0 {
 		b.balanceMemo(ch, invExt, cust, balance, bt.ID)
 	}
+	credited, ok := b.invoiceCreditNotes(b.snap.Invoices[ch.Invoice], invExt, cust, bt.ID)
+	if !ok {
+		return false
+	}
 	pay.Apply = &netsuite.ApplyList{Items: []netsuite.ApplyLine{{
 		Doc: netsuite.Ref{ExternalID: invExt}, Apply: true,
-		Amount: netsuite.Amount{Minor: min(paid, invTotal-balance), Currency: pay.Payment.Currency},
+		Amount: netsuite.Amount{Minor: min(paid, invTotal-balance-credited), Currency: pay.Payment.Currency},
 	}}}
 	pay.Memo = fmt.Sprintf("Stripe charge %s for invoice %s (%s)", ch.ID, ch.Invoice, bt.ID)
 	return true

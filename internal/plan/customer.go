@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/nsrecon/nsrecon/internal/netsuite"
@@ -143,9 +144,15 @@ func (b *builder) newCustomer(p payer) (netsuite.Ref, bool) {
 	c := &netsuite.Customer{
 		ExternalID:     p.extID,
 		Email:          strings.TrimSpace(p.email),
-		Phone:          p.phone,
+		Phone:          b.phone(p),
 		Comments:       p.comments,
 		Classification: b.classification(),
+	}
+	if b.s.EntityID == EntityIDDerived {
+		// Unique however many Stripe customers share a name: NetSuite
+		// refuses a second customer with the same ID.
+		suffix := " (" + p.source + ")"
+		c.EntityID = truncate(name, netsuite.MaxName-len([]rune(suffix))) + suffix
 	}
 	kind := b.s.CustomerType
 	if p.stripe != nil && p.stripe.Metadata["netsuite_customer_type"] != "" {
@@ -162,6 +169,37 @@ func (b *builder) newCustomer(p payer) (netsuite.Ref, bool) {
 	}
 	b.add(Record{Type: netsuite.TypeCustomer, ExternalID: p.extID, Source: p.source, Body: c})
 	return netsuite.Ref{ExternalID: p.extID}, true
+}
+
+// EntityID settings (customers.entity_id).
+const (
+	EntityIDAuto    = "auto"
+	EntityIDDerived = "derived"
+)
+
+// phone is the payer's phone when NetSuite would take it (7 to 32
+// characters of digits, spaces and + ( ) - . x, with at least 7 digits);
+// otherwise it is left out, and the plan's notes say so.
+func (b *builder) phone(p payer) string {
+	if p.phone == "" {
+		return ""
+	}
+	digits := 0
+	ok := len(p.phone) <= 32
+	for _, r := range p.phone {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune(" +()-.xX", r):
+		default:
+			ok = false
+		}
+	}
+	if ok && digits >= 7 {
+		return p.phone
+	}
+	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("the phone number of %s (%q) is not sent: NetSuite would refuse it", p.source, p.phone))
+	return ""
 }
 
 // splitName splits "Ada King Lovelace" into "Ada King" and "Lovelace"; a

@@ -15,6 +15,9 @@ import (
 // (sometimes of unknown charges, sometimes more than is open: partly
 // refunded, then disputed in full; refunds of an earlier payout's charge
 // against what NetSuite says is open), under either rules.over_refund,
+// credit notes (pre-payment ones beside an invoice's payment, one
+// credited to the customer balance, refunds issued through one, whole or
+// in part, with lines that sometimes do not add up),
 // fees with and without details, other categories (mapped, unmapped,
 // unknown) and corrupted amounts. Whatever comes in, the plan is either
 // ready with a deposit equal to the payout and every application within
@@ -25,6 +28,7 @@ func FuzzBuild(f *testing.F) {
 	f.Add([]byte{0, 10, 20, 1, 2, 3, 4, 5, 6, 7, 8, 9})
 	f.Add([]byte{3, 200, 7, 7, 7, 1, 0, 255, 9, 4, 4, 4, 4})
 	f.Add([]byte("jpy charges and refunds and disputes"))
+	f.Add([]byte{0, 1, 5, 2, 14, 0, 0, 2, 0, 13, 0, 0, 14, 0, 0, 1, 1})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := &byteReader{data: data}
 		cur := []string{"usd", "jpy", "kwd", "eur"}[r.next()%4]
@@ -44,8 +48,9 @@ func FuzzBuild(f *testing.F) {
 		known := openKnown{KnownSet{"stripe_ch_old": true}, map[string]string{"stripe_ch_old": money.Format(int64(r.next())*400, cur)}}
 		b.s.Invoices["in_2"] = &payout.Invoice{ID: "in_2", Customer: "cus_1", Currency: cur, Total: 8000, StartingBalance: -3000, AmountDue: 5000, AmountPaid: 5000,
 			Lines: []payout.InvoiceLine{{Amount: 8000, Quantity: 1, Price: payout.Price{ID: "price_2"}}}}
+		creditNotes(b, cur, r)
 		for i := 0; r.more() && i < 40; i++ {
-			op := r.next() % 13
+			op := r.next() % 15
 			amt := int64(r.next())*int64(r.next()+1) + 1
 			switch op {
 			case 0, 1: // charge
@@ -121,6 +126,13 @@ func FuzzBuild(f *testing.F) {
 				b.s.Charges[id] = &payout.Charge{ID: id, Amount: 5000, Currency: cur, Customer: "cus_1", Invoice: "in_2"}
 				b.bt("charge", "charge", id, 5000, 175)
 				charges = append(charges, id)
+			case 13: // an invoice with a pre-payment credit note (and one credited to the balance)
+				id := fmt.Sprintf("ch_%d", i)
+				b.s.Charges[id] = &payout.Charge{ID: id, Amount: 7000, Currency: cur, Customer: "cus_1", Invoice: "in_3"}
+				b.bt("charge", "charge", id, 7000, 200)
+				charges = append(charges, id)
+			case 14: // an invoice charge, then a refund through a credit note
+				refundThroughCreditNote(b, cur, i, r)
 			}
 		}
 		snap := b.finish()
@@ -228,4 +240,46 @@ func (r *byteReader) next() byte {
 	}
 	r.i++
 	return r.data[r.i-1]
+}
+
+// creditNotes gives the fuzzed snapshot invoice in_3 (90.00): a
+// pre-payment credit note of 20.00 (sometimes with lines that do not add
+// up, or not listed by Stripe) and a post-payment one of 10.00 credited
+// to the customer balance.
+func creditNotes(b *snap, cur string, r *byteReader) {
+	b.s.CreditNotes = map[string]*payout.CreditNote{}
+	b.s.Invoices["in_3"] = &payout.Invoice{ID: "in_3", Customer: "cus_1", Currency: cur, Total: 9000, AmountDue: 7000, AmountPaid: 7000,
+		PrePaymentCreditNotes: 2000, PostPaymentCreditNotes: 1000,
+		Lines: []payout.InvoiceLine{{ID: "il_3a", Amount: 6000, Quantity: 3, Price: payout.Price{ID: "price_3"}},
+			{ID: "il_3b", Amount: 3000, Quantity: 1, Price: payout.Price{ID: "price_1"}}}}
+	switch r.next() % 4 {
+	case 0: // Stripe did not list it
+	case 1: // its lines do not add up
+		b.s.CreditNotes["cn_pre"] = &payout.CreditNote{ID: "cn_pre", Invoice: "in_3", Currency: cur, Type: "pre_payment", Status: "issued", Total: 2000,
+			Lines: []payout.CreditNoteLine{{ID: "cnli_1", InvoiceLine: "il_3a", Quantity: 1, Amount: 2001}}}
+	default:
+		b.s.CreditNotes["cn_pre"] = &payout.CreditNote{ID: "cn_pre", Invoice: "in_3", Currency: cur, Type: "pre_payment", Status: "issued", Total: 2000,
+			Lines: []payout.CreditNoteLine{{ID: "cnli_1", InvoiceLine: "il_3a", Quantity: 1, Amount: 2000}}}
+	}
+	b.s.CreditNotes["cn_bal"] = &payout.CreditNote{ID: "cn_bal", Invoice: "in_3", Currency: cur, Type: "post_payment", Status: "issued", Total: 1000,
+		Lines: []payout.CreditNoteLine{{ID: "cnli_2", Type: "custom_line_item", Quantity: 1, Amount: 1000}}}
+}
+
+// refundThroughCreditNote adds an invoice paid in this payout and a refund
+// issued through a post-payment credit note of it (with a discount and
+// tax), refunding all of the credit note or part of it (the rest credited
+// to the balance).
+func refundThroughCreditNote(b *snap, cur string, i int, r *byteReader) {
+	inv, ch, re, cn := fmt.Sprintf("in_c%d", i), fmt.Sprintf("ch_c%d", i), fmt.Sprintf("re_c%d", i), fmt.Sprintf("cn_c%d", i)
+	qty := int64(r.next()%5) + 1
+	total := qty*1000 - 100 + 50
+	b.s.Invoices[inv] = &payout.Invoice{ID: inv, Customer: "cus_1", Currency: cur, Total: 5000, AmountDue: 5000, AmountPaid: 5000,
+		PostPaymentCreditNotes: total, Lines: []payout.InvoiceLine{{ID: "il_" + inv, Amount: 5000, Quantity: 5, Price: payout.Price{ID: "price_4"}}}}
+	b.s.Charges[ch] = &payout.Charge{ID: ch, Amount: 5000, Currency: cur, Customer: "cus_1", Invoice: inv}
+	b.bt("charge", "charge", ch, 5000, 175)
+	refunded := total - int64(r.next()%3)*100
+	b.s.CreditNotes[cn] = &payout.CreditNote{ID: cn, Invoice: inv, Currency: cur, Type: "post_payment", Status: "issued", Total: total, Tax: 50, Refund: re,
+		Lines:     []payout.CreditNoteLine{{ID: "cnli_" + cn, InvoiceLine: "il_" + inv, Quantity: qty, Amount: qty * 1000}},
+		Discounts: []payout.Discount{{ID: "co_1", Name: "Ten", Amount: 100}}}
+	b.refund(re, ch, refunded)
 }

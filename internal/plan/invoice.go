@@ -33,6 +33,7 @@ func BuildInvoice(inv *payout.Invoice, cust *payout.Customer, s Settings, known 
 	}
 	b := newBuilder(snap, s, known, &Plan{Kind: KindInvoice}, inv.Currency)
 	b.buildInvoice(inv)
+	b.precision()
 	b.validateRefs()
 	return b.plan
 }

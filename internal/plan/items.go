@@ -43,6 +43,7 @@ func (b *builder) priceItem(l payout.InvoiceLine, invoice string) netsuite.Ref {
 			DisplayName:   name,
 			SalesDesc:     "Stripe " + key,
 			IncomeAccount: refPtr(b.ref(b.s.Mapping(KeyItemIncome), invoice)),
+			TaxSchedule:   b.taxSchedule(),
 			Subsidiary:    b.subsidiaryList(),
 		}
 		b.add(Record{Type: netsuite.TypeServiceSaleItem, ExternalID: extID, Source: key, Body: it})
@@ -61,6 +62,7 @@ func (b *builder) discountItem(d payout.Discount, invoice string) netsuite.Ref {
 			ItemID:      name,
 			Description: "Stripe discount " + d.ID,
 			Account:     refPtr(b.ref(b.s.Mapping(KeyDiscountAccount), invoice)),
+			TaxSchedule: b.taxSchedule(),
 			Subsidiary:  b.subsidiaryList(),
 		}
 		b.add(Record{Type: netsuite.TypeDiscountItem, ExternalID: extID, Source: d.ID, Body: it})

@@ -20,6 +20,9 @@ type Plan struct {
 	Records      []Record          `json:"records"`
 	DepositTotal int64             `json:"deposit_total"`
 	Problems     []outcome.Problem `json:"problems,omitempty"`
+	// CurrencyNeeds are currencies existing customers must have before
+	// the records are written (see CurrencyNeed).
+	CurrencyNeeds []CurrencyNeed `json:"currency_needs,omitempty"`
 	// Notes are facts for a person that do not stop the payout.
 	Notes []string `json:"notes,omitempty"`
 	// Trace says which records and deposit lines each balance transaction

@@ -13,6 +13,7 @@ func (b *builder) add(r Record) {
 	if _, dup := b.index[r.ExternalID]; dup {
 		return
 	}
+	b.fit(r.Body)
 	refs := r.Body.Refs()
 	// Most records have a handful of references; a deposit has one per
 	// transaction, so dedupe through a set there to stay linear.
@@ -36,6 +37,30 @@ func (b *builder) add(r Record) {
 	}
 	b.index[r.ExternalID] = len(b.plan.Records)
 	b.plan.Records = append(b.plan.Records, r)
+	b.noteCurrency(r.Body)
+}
+
+// fit makes a body what the account accepts beyond its amounts: free text
+// within NetSuite's lengths, the configured tax code on item lines.
+func (b *builder) fit(body netsuite.Body) {
+	netsuite.FitText(body)
+	if b.s.TaxCode == "" {
+		return
+	}
+	switch x := body.(type) {
+	case *netsuite.Invoice:
+		x.Item.SetTaxCode(b.s.TaxCode)
+	case *netsuite.CreditMemo:
+		x.Item.SetTaxCode(b.s.TaxCode)
+	}
+}
+
+// taxSchedule is the configured tax schedule of items nsrecon creates.
+func (b *builder) taxSchedule() *netsuite.Ref {
+	if b.s.TaxSchedule == "" {
+		return nil
+	}
+	return &netsuite.Ref{ID: b.s.TaxSchedule}
 }
 
 func (b *builder) planned(extID string) bool {

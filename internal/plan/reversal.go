@@ -60,7 +60,9 @@ func (b *builder) reversal(bt *payout.BalanceTransaction, row category.Row) {
 	refund := b.customerRefund(bt, r, cust)
 	applyTo := payID
 	if r.ch.Invoice != "" {
-		applyTo = b.creditMemo(bt, r, cust)
+		if applyTo, ok = b.reversalMemo(bt, r, cust, rest); !ok {
+			return
+		}
 	}
 	refund.Apply = &netsuite.ApplyList{Items: []netsuite.ApplyLine{{
 		Doc: netsuite.Ref{ExternalID: applyTo}, Apply: true,
@@ -178,7 +180,7 @@ func (b *builder) customerRefund(bt *payout.BalanceTransaction, r reversed, cust
 		Total:          netsuite.Amount{Minor: r.amount, Currency: r.ccy},
 		Account:        refPtr(b.ref(b.s.Mapping(KeyUndepositedFunds), bt.ID)),
 		Currency:       b.currency(r.ccy),
-		ExchangeRate:   bt.ExchangeRate,
+		ExchangeRate:   netsuite.Rate(bt.ExchangeRate),
 		Memo:           fmt.Sprintf("Stripe %s %s of charge %s (%s)", r.kind, r.id, r.ch.ID, bt.ID),
 		Classification: b.classification(),
 	}

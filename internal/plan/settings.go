@@ -82,6 +82,20 @@ type Settings struct {
 	// payout currency, NetSuite's to the base currency: for a charge in a
 	// third currency they differ, and such a payout is held.
 	BaseCurrency string
+
+	// RoundingRule is rules.rounding: RoundingHold (default) or
+	// RoundingAccount, which rounds amounts NetSuite cannot hold exactly
+	// and books the differences to Rounding (accounts.rounding).
+	RoundingRule string
+	Rounding     string
+
+	// Tax: TaxSchedule goes on the items nsrecon creates, TaxCode on every
+	// invoice and credit memo line (empty = not sent).
+	TaxSchedule string
+	TaxCode     string
+	// EntityID is how new customers get their Customer ID: EntityIDAuto
+	// ("" too: NetSuite's auto-numbering) or EntityIDDerived.
+	EntityID string
 }
 
 // Key is the config key of a setting the planner names in a problem. A
@@ -108,6 +122,7 @@ const (
 	KeySales            Key = "accounts.sales"
 	KeyRefunds          Key = "accounts.refunds"
 	KeySalesTax         Key = "accounts.sales_tax"
+	KeyRounding         Key = "accounts.rounding"
 )
 
 // Keys of policy settings the planner's fixes mention.
@@ -116,6 +131,7 @@ const (
 	KeyDefaultName  Key = "customers.default_name"
 	KeyBaseCurrency Key = "netsuite.base_currency"
 	KeyOverRefund   Key = "rules.over_refund"
+	KeyRoundingRule Key = "rules.rounding"
 )
 
 // Prefixes of mapping keys with one entry per currency or category.
@@ -161,6 +177,7 @@ var fixedMappings = map[Key]func(*Settings) string{
 	KeySales:            func(s *Settings) string { return s.Sales },
 	KeyRefunds:          func(s *Settings) string { return s.Refunds },
 	KeySalesTax:         func(s *Settings) string { return s.SalesTax },
+	KeyRounding:         func(s *Settings) string { return s.Rounding },
 }
 
 // Mapping returns the mapping configured under k: a fixed key above, or a

@@ -13,29 +13,31 @@ import (
 
 // balancePart is the part of a charge's invoice that the customer's
 // Stripe credit balance paid (Total − pre-payment credit notes − amount
-// due), and whether the rest adds up: the charge paid what was due. A
-// pre-payment credit note, or a debit balance added to the invoice,
-// cannot be booked yet: the payout is held rather than leaving the
-// NetSuite invoice partly open.
+// due), and whether the rest adds up: the charge paid what was due, and
+// Stripe listed the pre-payment credit notes the invoice counts (their
+// memos settle the rest, creditnote.go). A debit balance added to the
+// invoice cannot be booked yet: the payout is held rather than leaving
+// the NetSuite invoice partly open.
 func (b *builder) balancePart(ch *payout.Charge, object string) (int64, bool) {
 	in := b.snap.Invoices[ch.Invoice]
 	if in == nil {
 		return 0, true // invoiceRef reports it
 	}
 	paid := captured(ch)
-	if in.StartingBalance == 0 && in.PrePaymentCreditNotes == 0 && paid == in.Total {
+	prepaid, listed := b.prePayment(in)
+	if listed && in.StartingBalance == 0 && paid == in.Total-prepaid {
 		return 0, true
 	}
-	balance := in.Total - in.PrePaymentCreditNotes - in.AmountDue
-	if in.PrePaymentCreditNotes == 0 && in.StartingBalance < 0 && paid == in.AmountDue && balance > 0 && balance <= -in.StartingBalance {
+	balance := in.Total - prepaid - in.AmountDue
+	if listed && in.StartingBalance < 0 && paid == in.AmountDue && balance > 0 && balance <= -in.StartingBalance {
 		return balance, true
 	}
 	ccy := strings.ToLower(in.Currency)
 	b.problem(outcome.CodeInvoiceMismatch, object,
-		"apply the credit note to the invoice in NetSuite by hand and reconcile this payout by hand",
-		"invoice %s (total %s, amount due %s) was paid %s by charge %s: credit balance %s, credit notes before payment %s; nsrecon books credit balances, not yet credit notes issued before payment or a debit balance",
+		"check the invoice's payments, credit notes and customer balance in Stripe; book this invoice's settlement by hand and reconcile this payout by hand",
+		"invoice %s (total %s, amount due %s) was paid %s by charge %s: credit balance %s, credit notes before payment %s (Stripe listed %s of them); nsrecon books credit balances and credit notes, not a debit balance",
 		in.ID, money.Format(in.Total, ccy), money.Format(in.AmountDue, ccy), money.Format(paid, ccy), ch.ID,
-		money.Format(-in.StartingBalance, ccy), money.Format(in.PrePaymentCreditNotes, ccy))
+		money.Format(-in.StartingBalance, ccy), money.Format(in.PrePaymentCreditNotes, ccy), money.Format(prepaid, ccy))
 	return 0, false
 }
 

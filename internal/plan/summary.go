@@ -38,6 +38,7 @@ const (
 // summary is the journal entry being built.
 type summary struct {
 	lines map[summaryKey]*summaryLine
+	entry *netsuite.JournalEntry // once built
 }
 
 type summaryKey struct {
@@ -79,7 +80,27 @@ func (b *builder) buildSummary() {
 		je.Line.Items = append(je.Line.Items, b.journalLine(l.acct, -l.amount, memo, po.ID))
 	}
 	b.add(Record{Type: netsuite.TypeJournalEntry, ExternalID: je.ExternalID, Source: po.ID, Body: je})
+	b.je.entry = je
 	b.plan.DepositTotal = total
+}
+
+// roundJournal, after rules.rounding: account rounded the entry's amounts
+// to NetSuite's precision, balances it with a line to accounts.rounding;
+// the bank line is then the payout at NetSuite's precision.
+func (b *builder) roundJournal(n int) {
+	if b.je == nil || b.je.entry == nil {
+		return
+	}
+	je := b.je.entry
+	debit, credit := je.Totals()
+	if diff := debit - credit; diff != 0 {
+		je.Line.Items = append(je.Line.Items, b.journalLine(b.s.Mapping(KeyRounding), -diff,
+			fmt.Sprintf("Rounding of %d Stripe amount(s) to NetSuite's precision", n), b.snap.Payout.ID))
+	}
+	bank, _ := netsuite.BookingOf(je)
+	b.plan.DepositTotal = bank.Amount
+	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%d amount(s) rounded to NetSuite's precision (%s: %s); the differences are a journal line to %s",
+		n, KeyRoundingRule, RoundingAccount, KeyRounding))
 }
 
 // journalLine debits acct with amount (credits it when negative).

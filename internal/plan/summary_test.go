@@ -151,3 +151,26 @@ func TestSummaryMappings(t *testing.T) {
 		t.Errorf("lines %v: the tax should stay in sales", lines)
 	}
 }
+
+// Amounts NetSuite cannot hold (a third decimal) hold a summary payout by
+// default; with rules.rounding: account each line is rounded and a line
+// to accounts.rounding balances the entry.
+func TestSummaryPrecision(t *testing.T) {
+	b := newSnap("kwd")
+	b.s.Charges["ch_1"] = &payout.Charge{ID: "ch_1", Amount: 1234, Currency: "kwd"}
+	b.bt("charge", "charge", "ch_1", 1234, 17)
+	snap := b.finish()
+	s := summarySettings()
+	if p := Build(snap, s, nil); !strings.Contains(strings.Join(codes(p), ","), outcome.CodePrecision) {
+		t.Fatalf("not held for precision: %v", codes(p))
+	}
+	s.RoundingRule, s.Rounding = RoundingAccount, "699"
+	p := Build(snap, s, nil)
+	if p.Held() || p.DepositTotal != 1220 { // KWD 1.217 at NetSuite's 2 decimals
+		t.Fatalf("rounded plan: %v, bank %d", p.Problems, p.DepositTotal)
+	}
+	_, lines := journal(t, p)
+	if last := lines[len(lines)-1]; !strings.HasPrefix(last, "699 ") {
+		t.Errorf("lines %v: no rounding line", lines)
+	}
+}

@@ -36,7 +36,7 @@ func (b *builder) validate() {
 	}
 	// With a transaction-level problem or a sum mismatch the deposit is
 	// known to be off; reporting that too would only bury the cause.
-	if b.lineProblems == 0 && sum == po.Amount && b.plan.DepositTotal != po.Amount {
+	if b.lineProblems == 0 && sum == po.Amount && b.plan.DepositTotal != b.depositTarget() {
 		b.problem(outcome.CodeDepositMismatch, po.ID, "report this to the nsrecon maintainers with the payout ID",
 			"planned deposit for %s totals %s %s, payout is %s %s",
 			po.ID, money.Format(b.plan.DepositTotal, b.cur), ccy, money.Format(po.Amount, b.cur), ccy)

@@ -145,7 +145,7 @@ func buildPlan(s planSpec) *plan.Plan {
 		a := int64(1000 + i%997)
 		inv, pay := eid("in", s.payout, i), eid("ch", s.payout, i)
 		payment := &netsuite.CustomerPayment{ExternalID: pay, Customer: netsuite.Ref{ExternalID: cus}, TranDate: "2024-05-01",
-			Payment: amt(a), UndepFunds: true, Memo: pay}
+			Payment: amt(a), UndepFunds: netsuite.UndepositedFunds(), Memo: pay}
 		deps := []string{cus}
 		if !s.standalone {
 			pl.Records = append(pl.Records, plan.Record{Type: netsuite.TypeInvoice, ExternalID: inv, Source: "in_" + inv, Deps: []string{cus},

@@ -75,6 +75,9 @@ type Result struct {
 	// "<type> <external ID> (<internal ID>)": all of them once the payout
 	// is reconciled; for a failed payout, exactly what it left behind.
 	Written []string
+	// Problems hold a payout before any record was written (an existing
+	// customer NetSuite would not give a needed currency).
+	Problems []outcome.Problem
 }
 
 // Pusher pushes plans. It is safe for concurrent use, but payouts are meant
@@ -137,6 +140,9 @@ func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 		}
 		return res, p.setPayout(context.WithoutCancel(ctx), pl, outcome.Held, "", pl.Problems)
 	}
+	if done, err := p.preWrite(ctx, pl, &res); done || err != nil {
+		return res, err
+	}
 	r, err := newRun(p, pl)
 	if err != nil {
 		return res, err
@@ -167,6 +173,30 @@ func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 		slog.String("status", string(res.Status)), slog.Int("pushed", res.Pushed), slog.Int("skipped", res.Skipped),
 		slog.Int("failed", res.Failed), slog.Int("blocked", res.Blocked), slog.Duration("elapsed", time.Since(r.start)))
 	return res, errors.Join(runErr, err)
+}
+
+// preWrite does what must precede the plan's writes (existing customers'
+// currencies). done means the payout ended there, held or failed, and its
+// row is written.
+func (p *Pusher) preWrite(ctx context.Context, pl *plan.Plan, res *Result) (done bool, err error) {
+	problems, errs, err := p.ensureCurrencies(ctx, pl)
+	switch {
+	case err != nil:
+		return true, err
+	case len(problems) > 0:
+		res.Status, res.Problems = outcome.Held, problems
+		if pl.IsInvoicePlan() {
+			return true, nil
+		}
+		return true, p.setPayout(context.WithoutCancel(ctx), pl, outcome.Held, "", problems)
+	case len(errs) > 0:
+		res.Status, res.Errors, res.Failed = outcome.Failed, errs, len(errs)
+		if pl.IsInvoicePlan() {
+			return true, nil
+		}
+		return true, p.recordPayout(ctx, pl, res, nil)
+	}
+	return false, nil
 }
 
 // recordPayout writes the payout's ledger row for res. runErr, if any, is

@@ -17,8 +17,11 @@ import (
 type knownSet struct {
 	ledger  plan.Known
 	planned map[string]bool
-	remote  map[string]bool   // found in NetSuite by external ID this run
-	emails  map[string]string // lower-case email → NetSuite customer ID ("" = none)
+	// dryRun: planned records were not written, though a real run would
+	// have written them before the payouts that follow.
+	dryRun bool
+	remote map[string]bool   // found in NetSuite by external ID this run
+	emails map[string]string // lower-case email → NetSuite customer ID ("" = none)
 	// verified holds "table:ID" of customers and items found in NetSuite
 	// this run (verify.go); open, per external ID, what is open on a
 	// transaction of an earlier payout, read for the payout being planned.

@@ -138,7 +138,7 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 	if err != nil {
 		return err
 	}
-	known := knownSet{planned: map[string]bool{}, remote: map[string]bool{}, emails: map[string]string{},
+	known := knownSet{dryRun: opts.DryRun, planned: map[string]bool{}, remote: map[string]bool{}, emails: map[string]string{},
 		verified: map[string]bool{}, open: map[string]string{}, refundable: map[string]int64{}, looked: map[string]bool{}}
 	if r.Ledger != nil {
 		ids, err := r.Ledger.Known(ctx)
@@ -273,6 +273,7 @@ func pushed(entry *report.Payout, res push.Result, err error) error {
 	if pw, ok := res.PartlyWritten(); ok {
 		defer func() { entry.Problems = append(entry.Problems, pw) }()
 	}
+	entry.Problems = append(entry.Problems, res.Problems...)
 	for _, e := range res.Errors {
 		entry.Problems = append(entry.Problems, e.Problem())
 		if e.Status == http.StatusTooManyRequests {

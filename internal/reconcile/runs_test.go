@@ -42,7 +42,14 @@ func newWorld(t *testing.T, scenario string) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env, err := sandbox.Start(context.Background(), sandbox.Options{Scenario: sc})
+	return newWorldFrom(t, sandbox.Options{Scenario: sc})
+}
+
+// newWorldFrom serves opts.Scenario with the fakes as opts say.
+func newWorldFrom(t *testing.T, opts sandbox.Options) *world {
+	t.Helper()
+	sc := opts.Scenario
+	env, err := sandbox.Start(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,7 +97,7 @@ var expect = map[string]struct {
 	"disputes":             {[]string{"ready", "ready", "ready"}, nil},
 	"multi_currency":       {[]string{"ready"}, nil},
 	"jpy_payout":           {[]string{"ready"}, nil},
-	"kwd_payout":           {[]string{"ready"}, nil},
+	"kwd_payout":           {[]string{"held"}, []string{outcome.CodePrecision}},
 	"connect_platform":     {[]string{"ready"}, nil},
 	"payout_failure":       {[]string{"ready"}, nil},
 	"orphan_refund":        {[]string{"held"}, []string{outcome.CodeUnresolvedRef}},
@@ -114,6 +114,7 @@ var expect = map[string]struct {
 	"refund_then_dispute":       {[]string{"ready", "ready", "held"}, []string{outcome.CodeOverRefund}},
 	"dispute_then_refund":       {[]string{"ready", "ready", "held"}, []string{outcome.CodeOverRefund}},
 	"credit_balance":            {[]string{"ready"}, nil},
+	"credit_notes":              {[]string{"ready", "ready"}, nil},
 }
 
 func TestScenariosGolden(t *testing.T) {

@@ -3,6 +3,7 @@ package reconcile
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -34,13 +35,17 @@ type needs struct {
 	applier   string                      // the record being read (planNeeds)
 }
 
-func planNeeds(pl *plan.Plan) *needs {
+// planNeeds lists what pl relies on but does not create. Records in
+// alsoPlanned (those of payouts planned ready earlier in a dry run, which
+// the real run would have written first) count as created too.
+func planNeeds(pl *plan.Plan, alsoPlanned map[string]bool) *needs {
 	n := &needs{ids: map[string][]string{}, exts: map[string][]string{}, by: map[string]string{},
 		applied: map[string]int64{}, ccy: map[string]string{}, appliedBy: map[string][]string{}, appliers: map[string]map[string]int64{},
 		found: map[string]*netsuite.Found{}, planned: map[string]bool{}}
 	for _, r := range pl.Records {
 		n.planned[r.ExternalID] = true
 	}
+	maps.Copy(n.planned, alsoPlanned)
 	for _, r := range pl.Records {
 		who := r.Type + " " + r.ExternalID
 		n.applier = r.ExternalID
@@ -121,7 +126,13 @@ func (r *Runner) verify(ctx context.Context, pl *plan.Plan, known knownSet) ([]o
 	if !ok || pl.Held() {
 		return nil, nil
 	}
-	n := planNeeds(pl)
+	var alsoPlanned map[string]bool
+	if known.dryRun {
+		// Nothing of the earlier payouts was written: a real run would
+		// have, before it came to this one.
+		alsoPlanned = known.planned
+	}
+	n := planNeeds(pl, alsoPlanned)
 	for _, table := range []string{netsuite.TableCustomer, netsuite.TableItem, netsuite.TableTransaction} {
 		ids, exts := known.unverified(table, n.ids[table]), known.unverified(table, n.exts[table])
 		if table == netsuite.TableTransaction {

@@ -30,18 +30,27 @@ const (
 // The sandbox chart of accounts and items (NetSuite internal IDs), preloaded
 // into the fake NetSuite and mapped in the sandbox config.
 var (
-	accounts = map[string]string{
-		"100": "Undeposited Funds", "200": "Stripe Bank (USD)", "201": "Stripe Bank (EUR)", "202": "Stripe Bank (JPY)", "203": "Stripe Bank (KWD)",
-		"300": "Stripe Fees", "301": "Tax on Stripe Fees", "302": "Application Fees",
-		"303": "Dispute Fees", "304": "FX Rounding", "310": "Stripe Adjustments",
-		"311": "Disputes Won", "312": "Stripe Balance Movements",
-		"313": "Sales Income", "314": "Discounts Given", "315": "Refunds Beyond Payments",
-		"316": "Refunds and Disputes", "317": "Sales Tax Payable", // summary mode (reconcile.mode: summary)
+	accounts = map[string]account{
+		"100": {"Undeposited Funds", "OthCurrAsset", ""},
+		"200": {"Stripe Bank (USD)", "Bank", "1"}, "201": {"Stripe Bank (EUR)", "Bank", "2"},
+		"202": {"Stripe Bank (JPY)", "Bank", "4"}, "203": {"Stripe Bank (KWD)", "Bank", "5"},
+		"300": {"Stripe Fees", "Expense", ""}, "301": {"Tax on Stripe Fees", "Expense", ""},
+		"302": {"Application Fees", "Income", ""}, "303": {"Dispute Fees", "Expense", ""},
+		"304": {"FX Rounding", "OthExpense", ""}, "310": {"Stripe Adjustments", "OthExpense", ""},
+		"311": {"Disputes Won", "OthIncome", ""}, "312": {"Stripe Balance Movements", "OthCurrAsset", ""},
+		"313": {"Sales Income", "Income", ""}, "314": {"Discounts Given", "Income", ""},
+		"315": {"Currency Rounding", "OthExpense", ""},
+		"316": {"Refunds Beyond Payments", "OthExpense", ""},
+		"317": {"Refunds and Disputes", "Income", ""}, "318": {"Sales Tax Payable", "OthCurrLiab", ""}, // summary mode
 	}
 	items = map[string]string{"400": "Stripe Refund", "401": "Stripe Tax", "402": "Stripe Sales", "403": "Stripe Customer Balance"}
 	// NetSuite currency internal IDs (1 is the base currency).
 	currencies = map[string]string{"1": "USD", "2": "EUR", "3": "GBP", "4": "JPY", "5": "KWD"}
 )
+
+// account is a sandbox account: its name, NetSuite account type and, for
+// bank accounts, currency internal ID.
+type account struct{ name, acctType, currency string }
 
 // Options tune the fake NetSuite.
 type Options struct {
@@ -53,6 +62,9 @@ type Options struct {
 	Logger                     *slog.Logger
 	// Scenario replaces the demo account (tests serve their own).
 	Scenario *stripefake.Scenario
+	// NetSuiteAccount, if set, adjusts the fake NetSuite's options (tests
+	// model an account's features).
+	NetSuiteAccount func(*nsfake.Options)
 }
 
 // Env is a running sandbox.
@@ -87,15 +99,23 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 		cancel()
 		return nil, fmt.Errorf("sandbox: fake Stripe: %w", err)
 	}
-	e.NetSuite = nsfake.New(nsfake.Options{
+	nso := nsfake.Options{
 		AccountID: AccountID, ConsumerKey: ConsumerKey, ConsumerSecret: ConsumerSecret,
 		TokenID: TokenID, TokenSecret: TokenSecret, Concurrency: opts.Concurrency,
 		Latency: opts.Latency, Jitter: opts.Jitter, Seed: opts.Seed,
 		Rate429: opts.Rate429, Rate5xx: opts.Rate5xx, RateDrop: opts.RateDrop,
-		UndepositedFunds: "100",
-	})
-	for id, name := range accounts {
-		e.NetSuite.Preload("account", id, map[string]any{"acctName": name})
+		UndepositedFunds: "100", DefaultCurrency: "1",
+	}
+	if opts.NetSuiteAccount != nil {
+		opts.NetSuiteAccount(&nso)
+	}
+	e.NetSuite = nsfake.New(nso)
+	for id, a := range accounts {
+		fields := map[string]any{"acctName": a.name, "acctType": map[string]any{"id": a.acctType}}
+		if a.currency != "" {
+			fields["currency"] = map[string]any{"id": a.currency}
+		}
+		e.NetSuite.Preload("account", id, fields)
 	}
 	for id, code := range currencies {
 		e.NetSuite.Preload("currency", id, map[string]any{"symbol": code})
@@ -103,6 +123,10 @@ func Start(ctx context.Context, opts Options) (*Env, error) {
 	for id, name := range items {
 		e.NetSuite.Preload("serviceSaleItem", id, map[string]any{"itemId": name})
 	}
+	// Tax: a legacy tax code and a tax schedule (items.tax_code and
+	// items.tax_schedule, unset in the sandbox config).
+	e.NetSuite.Preload("salesTaxItem", "450", map[string]any{"itemId": "Not Taxable", "rate": "0%"})
+	e.NetSuite.Preload("taxSchedule", "451", map[string]any{"name": "Stripe services"})
 	if e.NetSuiteURL, err = nsfake.ListenAndServe(ctx, opts.NetSuiteAddr, e.NetSuite); err != nil {
 		cancel()
 		return nil, fmt.Errorf("sandbox: fake NetSuite: %w", err)
@@ -165,10 +189,11 @@ accounts:
   application_fees: "302"
   dispute_fees: "303"
   fx_difference: "304"
-  over_refund: "315"
+  over_refund: "316"
+  rounding: "315"
   sales: "313"
-  refunds: "316"
-  sales_tax: "317"
+  refunds: "317"
+  sales_tax: "318"
   categories:
 %s
 items:

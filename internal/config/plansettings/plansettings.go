@@ -55,6 +55,12 @@ func From(c *config.Config) plan.Settings {
 
 		Currencies:   cloneMap(c.Currencies),
 		BaseCurrency: strings.ToLower(c.NetSuite.BaseCurrency),
+
+		RoundingRule: c.Rules.Rounding,
+		Rounding:     c.Accounts.Rounding,
+		TaxSchedule:  c.Items.TaxSchedule,
+		TaxCode:      c.Items.TaxCode,
+		EntityID:     c.Customers.EntityID,
 	}
 }
 

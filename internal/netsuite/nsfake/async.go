@@ -20,7 +20,8 @@ import (
 // served by Options.AsyncProcessors processors (NetSuite has one REST
 // async processor per SuiteCloud Plus license); each record holds a
 // processor for Options.AsyncRecordCost and takes effect when that time is
-// over, with the same checks as a synchronous upsert. Every submit and
+// over, with the same checks as a synchronous upsert (Oracle's schema
+// under the submission's validation headers included). Every submit and
 // poll is an API request like any other: it counts against the
 // concurrency limit, waits the latency and may meet the injected faults.
 //
@@ -49,6 +50,7 @@ type asyncJob struct {
 
 type asyncTask struct {
 	typ, eid, replace string
+	val               validation // the submission's X-NetSuite-Property*Validation
 	body              map[string]any
 	start, end        time.Time
 	done              bool
@@ -136,7 +138,7 @@ func (s *Server) submitBatch(w http.ResponseWriter, r *http.Request) *apiError {
 		return &apiError{status: http.StatusBadRequest, code: "IDEMPOTENCY_ERROR",
 			detail: `A request with the same idempotency key is already submitted. See the "Location" header for a link to the previously submitted job`}
 	}
-	job := s.enqueue(typ, r.URL.Query().Get("replace"), items)
+	job := s.enqueue(typ, r.URL.Query().Get("replace"), validationOf(r), items)
 	if key != "" {
 		s.async.byKey[key] = job.id
 	}
@@ -173,7 +175,7 @@ func batchItems(body map[string]any) ([]map[string]any, *apiError) {
 // enqueue makes a job of items and gives each record its processor slot:
 // the processor free soonest, from now or when it frees up. Callers hold
 // s.mu.
-func (s *Server) enqueue(typ, replace string, items []map[string]any) *asyncJob {
+func (s *Server) enqueue(typ, replace string, val validation, items []map[string]any) *asyncJob {
 	a := &s.async
 	if a.jobs == nil {
 		a.jobs, a.byKey = map[string]*asyncJob{}, map[string]string{}
@@ -197,7 +199,7 @@ func (s *Server) enqueue(typ, replace string, items []map[string]any) *asyncJob 
 		if start.Before(now) {
 			start = now
 		}
-		t := &asyncTask{typ: typ, eid: m["externalId"].(string), replace: replace, body: m, start: start, end: start.Add(cost)}
+		t := &asyncTask{typ: typ, eid: m["externalId"].(string), replace: replace, val: val, body: m, start: start, end: start.Add(cost)}
 		a.free[p] = t.end
 		job.tasks = append(job.tasks, t)
 		a.pending = append(a.pending, t)
@@ -224,7 +226,10 @@ func (s *Server) advanceLocked() {
 	n := 0
 	for n < len(a.pending) && !a.pending[n].end.After(now) {
 		t := a.pending[n]
-		t.recID, t.err = s.upsertLocked(t.typ, t.eid, t.body, t.replace)
+		// Each record is checked as a PUT of it alone would be (schema.go).
+		if t.err = enforceSchema(t.typ, t.body, t.val); t.err == nil {
+			t.recID, t.err = s.upsertLocked(t.typ, t.eid, t.body, t.replace)
+		}
 		t.done, t.body = true, nil
 		n++
 	}

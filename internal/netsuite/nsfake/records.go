@@ -23,6 +23,12 @@ type TypeInfo struct {
 	// existing ones: an update adds the sent lines to those already there
 	// unless the request names the sublist in ?replace=.
 	Unkeyed []string
+	// Keyed are sublists whose lines NetSuite matches by a field (the
+	// value): an update changes or adds the sent lines and keeps the rest.
+	Keyed map[string]string
+	// Party is the field naming a transaction's customer, whose currencies
+	// limit the transaction's.
+	Party string
 }
 
 // WritableTypes returns the record types nsrecon creates; other types
@@ -31,13 +37,13 @@ type TypeInfo struct {
 // cannot hide in the fake; a test holds the two against each other.
 func WritableTypes() []TypeInfo {
 	return []TypeInfo{
-		{Name: "customer"},
+		{Name: "customer", Keyed: map[string]string{"currencyList": "currency"}},
 		{Name: "serviceSaleItem"},
 		{Name: "discountItem"},
-		{Name: "invoice", Transaction: true, Unkeyed: []string{"item"}},
-		{Name: "customerPayment", Transaction: true},
-		{Name: "creditMemo", Transaction: true, Unkeyed: []string{"item"}},
-		{Name: "customerRefund", Transaction: true},
+		{Name: "invoice", Transaction: true, Unkeyed: []string{"item"}, Party: "entity"},
+		{Name: "customerPayment", Transaction: true, Party: "customer"},
+		{Name: "creditMemo", Transaction: true, Unkeyed: []string{"item"}, Party: "entity"},
+		{Name: "customerRefund", Transaction: true, Party: "customer"},
 		{Name: "deposit", Transaction: true, Unkeyed: []string{"other", "cashback"}},
 		{Name: "journalEntry", Transaction: true, Unkeyed: []string{"line"}},
 	}
@@ -122,8 +128,14 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &apiError{status: http.StatusNotFound, code: "INVALID_URL", detail: "No such resource: " + r.URL.Path})
 		return
 	}
+	if e := s.permitted(parts[0], r.Method); e != nil {
+		writeError(w, e)
+		return
+	}
 	var err *apiError
 	switch {
+	case len(parts) == 1 && r.Method == http.MethodGet:
+		err = s.list(w, r, parts[0])
 	case len(parts) == 2 && r.Method == http.MethodGet:
 		err = s.get(w, parts[0], parts[1])
 	case len(parts) == 2 && r.Method == http.MethodPut:
@@ -221,6 +233,9 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request, typ, id string) 
 	if e != nil {
 		return e
 	}
+	if e := enforceSchema(typ, body, validationOf(r)); e != nil {
+		return e
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	recID, e := s.upsertLocked(typ, eid, body, r.URL.Query().Get("replace"))
@@ -297,6 +312,13 @@ func validExternalID(s string) bool {
 // Callers hold s.mu.
 func (s *Server) commit(rec *record) {
 	switch rec.typ {
+	case "customer":
+		// NetSuite gives every customer a primary currency: the
+		// subsidiary's base currency unless one is sent.
+		if rec.fields["currency"] == nil && s.opts.DefaultCurrency != "" {
+			rec.fields["currency"] = map[string]any{"id": s.opts.DefaultCurrency}
+		}
+		listPrimaryCurrency(rec.fields)
 	case "invoice", "creditMemo":
 		rec.fields["total"] = json.Number(fmtDec(lineTotal(rec.fields)))
 	case "deposit":
@@ -410,6 +432,12 @@ func amountOf(line map[string]any, key, path string, required bool) (*big.Rat, *
 	if !ok {
 		return nil, badRequest("INVALID_FLD_VALUE", path, "Invalid number %v.", printable(v))
 	}
+	// A currency's precision in NetSuite is 0 or 2: a third decimal has
+	// nowhere to go. (NetSuite would round it; the fake refuses, so that a
+	// client that would be rounded silently fails loudly here.)
+	if !new(big.Rat).Mul(r, big.NewRat(100, 1)).IsInt() {
+		return nil, badRequest("INVALID_FLD_VALUE", path, "Invalid amount %s: NetSuite keeps at most 2 decimals.", printable(v))
+	}
 	return r, nil
 }
 
@@ -475,8 +503,43 @@ func (s *Server) validate(rec *record, selfID string) *apiError {
 			return e
 		}
 	}
+	if e := s.checkPartyCurrency(rec); e != nil {
+		return e
+	}
+	if e := checkTextLengths(f); e != nil {
+		return e
+	}
+	for _, field := range s.opts.Mandatory[rec.typ] {
+		if v, ok := f[field]; !ok || v == nil || v == "" {
+			return badRequest("USER_ERROR", field, "Please enter value(s) for: %s", field)
+		}
+	}
 	switch rec.typ {
 	case "customer":
+		if e := checkCustomerName(f); e != nil {
+			return e
+		}
+		if e := s.checkCustomerID(rec, selfID); e != nil {
+			return e
+		}
+		if e := checkPhone(f); e != nil {
+			return e
+		}
+		lines, e := sublist(f, "currencyList")
+		if e != nil {
+			return e
+		}
+		primary, _ := refID(f["currency"])
+		for i, l := range lines {
+			p := fmt.Sprintf("currencyList.items[%d].currency", i)
+			if e := s.checkRef(l, "currency", true, "currency"); e != nil {
+				e.path = p
+				return e
+			}
+			if id, _ := refID(l["currency"]); s.opts.SingleCurrencyCustomers && id != primary {
+				return badRequest("FEATURE_DISABLED", p, "The feature 'Multiple Currencies per customer' is not enabled in this account.")
+			}
+		}
 		return nil
 	case "serviceSaleItem", "discountItem":
 		if _, ok := f["itemId"].(string); !ok {
@@ -487,6 +550,9 @@ func (s *Server) validate(rec *record, selfID string) *apiError {
 			acct = "account"
 		}
 		if e := s.checkRef(f, acct, false, "account"); e != nil {
+			return e
+		}
+		if e := s.checkRef(f, "taxSchedule", false, "taxSchedule"); e != nil {
 			return e
 		}
 		subs, e := sublist(f, "subsidiary")
@@ -518,6 +584,10 @@ func (s *Server) validate(rec *record, selfID string) *apiError {
 				return e
 			}
 			if _, e := amountOf(l, "amount", p+".amount", true); e != nil {
+				return e
+			}
+			if e := s.checkRef(l, "taxCode", false, "salesTaxItem", "taxGroup"); e != nil {
+				e.path = p + ".taxCode"
 				return e
 			}
 		}
@@ -672,7 +742,7 @@ func (s *Server) depositTotalChecked(f map[string]any, selfID string) (*big.Rat,
 		var amt *big.Rat
 		switch typ {
 		case "customerPayment":
-			if txn.fields["undepFunds"] != true {
+			if !s.undeposited(txn.fields) {
 				return nil, badRequest("INVALID_KEY_OR_REF", p+".id", "Customer payment %s is not in Undeposited Funds.", id)
 			}
 			amt, _ = parseDec(txn.fields["payment"])
@@ -749,4 +819,34 @@ func (s *Server) depositedBy(txn, selfID string) string {
 		}
 	}
 	return ""
+}
+
+// undeposited reports whether a customer payment posts to Undeposited
+// Funds: its undepFunds select is "T" (the REST schema's select object,
+// {"id": "T"}), or its account is the Undeposited Funds account.
+func (s *Server) undeposited(f map[string]any) bool {
+	if sel, ok := f["undepFunds"].(map[string]any); ok && sel["id"] == "T" {
+		return true
+	}
+	acct, _ := refID(f["account"])
+	return acct != "" && acct == s.opts.UndepositedFunds
+}
+
+// listPrimaryCurrency puts a customer's primary currency on its currency
+// list, as NetSuite's Currencies subtab always shows it: a customer made
+// with a primary currency alone and one made with both read back alike.
+func listPrimaryCurrency(f map[string]any) {
+	primary, ok := refID(f["currency"])
+	if !ok {
+		return
+	}
+	lines, _ := sublist(f, "currencyList")
+	items := make([]any, 0, len(lines)+1)
+	for _, l := range lines {
+		if id, _ := refID(l["currency"]); id == primary {
+			return
+		}
+		items = append(items, l)
+	}
+	f["currencyList"] = map[string]any{"items": append([]any{map[string]any{"currency": map[string]any{"id": primary}}}, items...)}
 }

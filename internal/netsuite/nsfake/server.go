@@ -48,7 +48,25 @@ type Options struct {
 	RateDrop float64 // share that are carried out, then the connection is closed with no response
 
 	UndepositedFunds string // internal ID of the Undeposited Funds account
-	Now              func() time.Time
+	// DefaultCurrency is the internal ID of the currency a customer created
+	// without one gets (the base currency). Empty: such customers have no
+	// currency and their transactions' currencies are not checked.
+	DefaultCurrency string
+	// SingleCurrencyCustomers is an account without the Multiple
+	// Currencies feature for customers: a customer's currency list cannot
+	// hold another currency than its primary one.
+	SingleCurrencyCustomers bool
+	// ManualCustomerIDs is an account with customer auto-numbering off:
+	// every customer needs an entityId (Customer ID), unique in any case.
+	ManualCustomerIDs bool
+	// Mandatory lists, per record type, fields the account's forms make
+	// mandatory (custom fields included): a record without them gets
+	// "Please enter value(s) for: …".
+	Mandatory map[string][]string
+	// Permissions is the role's access per record type: "none" (403 on
+	// every request) or "view" (403 on writes); unlisted types are "full".
+	Permissions map[string]string
+	Now         func() time.Time
 
 	// Async batches (async.go): how many REST async processors serve the
 	// queue (NetSuite: one per SuiteCloud Plus license; 0 = 1), and how

@@ -283,6 +283,9 @@ type InvoiceSpec struct {
 	// CreditBalance is the customer's Stripe credit balance applied to the
 	// invoice (starting_balance −CreditBalance): the card pays the rest.
 	CreditBalance int64
+	// PrePaymentCredit, when set, is a credit note issued on the open
+	// invoice before it is paid: the card pays what it leaves due.
+	PrePaymentCredit *CreditNoteSpec
 }
 
 // Invoice creates a paid invoice and the charge that paid it.
@@ -386,7 +389,12 @@ func (b *Builder) Invoice(s InvoiceSpec) (invoiceID, chargeID string) {
 			"amount_total": s.Shipping, "shipping_rate": b.id("shr"), "taxes": []any{}}
 	}
 	b.put(inv)
-	chargeID = b.Charge(ChargeSpec{Customer: s.Customer, Amount: total - s.CreditBalance, Description: "Payment for Invoice", FeeTaxBps: s.FeeTaxBps, invoice: invoiceID})
+	due := total - s.CreditBalance
+	if s.PrePaymentCredit != nil {
+		due -= b.creditNote(invoiceID, *s.PrePaymentCredit, "pre_payment")["total"].(int64)
+		inv["amount_due"], inv["amount_paid"] = due, due
+	}
+	chargeID = b.Charge(ChargeSpec{Customer: s.Customer, Amount: due, Description: "Payment for Invoice", FeeTaxBps: s.FeeTaxBps, invoice: invoiceID})
 	inv["charge"] = chargeID
 	inv["payment_intent"] = b.obj(chargeID)["payment_intent"]
 	return invoiceID, chargeID

@@ -45,6 +45,7 @@ func Scenarios() map[string]func() *Builder {
 		"refund_then_dispute":       refundThenDispute,
 		"dispute_then_refund":       disputeThenRefund,
 		"credit_balance":            creditBalance,
+		"credit_notes":              creditNotes,
 	}
 }
 

@@ -79,3 +79,28 @@ func creditBalance() *Builder {
 	payoutAt(b, 0, PayoutSpec{})
 	return b
 }
+
+// creditNotes: credit notes as Stripe Billing issues them. Day 1: an
+// invoice with a pre-payment credit note (the card pays what it leaves
+// due), and one with a post-payment credit note credited to the customer's
+// balance; day 2: a post-payment credit note refunded to the card, of an
+// invoice with a coupon and tax paid out on day 1.
+func creditNotes() *Builder {
+	b := NewBuilder(35, day0.AddDate(0, 0, -7))
+	custs := customers(b, 3)
+	cat := newCatalog(b)
+	coupon := b.Coupon("Spring 10%", 10, 0)
+	startDay(b, 0)
+	refunded, _ := b.Invoice(InvoiceSpec{Customer: custs[0], Lines: cat.manualLines(b, 3), Coupon: coupon, TaxBps: 825})
+	b.Invoice(InvoiceSpec{Customer: custs[1], Lines: cat.manualLines(b, 2), TaxBps: 825,
+		PrePaymentCredit: &CreditNoteSpec{Lines: []CreditLineSpec{{Line: 0, Quantity: 1}}, Reason: "order_change"}})
+	credited, _ := b.Invoice(InvoiceSpec{Customer: custs[2], Lines: cat.manualLines(b, 2)})
+	b.CreditNote(credited, CreditNoteSpec{Lines: []CreditLineSpec{{Line: 1}}, Reason: "product_unsatisfactory"})
+	charges(b, custs, 2)
+	payoutAt(b, 0, PayoutSpec{})
+	startDay(b, 1)
+	charges(b, custs, 6)
+	b.CreditNote(refunded, CreditNoteSpec{Lines: []CreditLineSpec{{Line: 0, Quantity: 1}, {Line: 1, Quantity: 1}}, Refund: true, Reason: "product_unsatisfactory"})
+	payoutAt(b, 1, PayoutSpec{})
+	return b
+}

@@ -249,7 +249,7 @@ func (s *Server) handle(r *http.Request) (any, *apiError) {
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	_, spec, known := api.endpoint(r.URL.Path)
-	if !known || resources[parts[1]] == "" || (len(parts) == 4 && (parts[1] != "invoices" || parts[3] != "lines")) {
+	if !known || resources[parts[1]] == "" || (len(parts) == 4 && (linesOf[parts[1]] == "" || parts[3] != "lines")) {
 		return nil, invalid(404, "", "", "Unrecognized request URL (GET: %s). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.", r.URL.Path)
 	}
 	q := r.URL.Query()
@@ -276,9 +276,13 @@ func (s *Server) handle(r *http.Request) (any, *apiError) {
 		}
 		return s.expand(o, expand), nil
 	default:
-		return s.invoiceLines(parts[2], q, expand)
+		return s.lines(parts[1], parts[2], q, expand)
 	}
 }
+
+// linesOf names, per collection with a /:id/lines endpoint, the object
+// type whose embedded lines it pages.
+var linesOf = map[string]string{"invoices": "invoice", "credit_notes": "credit_note"}
 
 var expandKey = regexp.MustCompile(`^expand\[\d*\]$`)
 
@@ -353,14 +357,14 @@ func (s *Server) render(o map[string]any) map[string]any {
 			delete(c, k)
 		}
 	}
-	if objectType(c) == "invoice" {
+	if coll := collectionOf(objectType(c)); linesOf[coll] != "" {
 		if lines, ok := c["lines"].(map[string]any); ok {
 			data, _ := lines["data"].([]any)
 			if len(data) > embeddedLines {
 				lines["data"] = data[:embeddedLines]
 				lines["has_more"] = true
 			}
-			lines["url"] = "/v1/invoices/" + c["id"].(string) + "/lines"
+			lines["url"] = "/v1/" + coll + "/" + c["id"].(string) + "/lines"
 		}
 	}
 	return c
@@ -469,10 +473,22 @@ func isPagingParam(k string) bool {
 	return k == "limit" || k == "starting_after" || k == "ending_before"
 }
 
-func (s *Server) invoiceLines(invoiceID string, q url.Values, expand []string) (any, *apiError) {
-	inv, ok := s.lookup(invoiceID)
-	if !ok || objectType(inv) != "invoice" {
-		return nil, invalid(404, "resource_missing", "invoice", "No such invoice: '%s'", invoiceID)
+// collectionOf is the URL collection that serves object type typ.
+func collectionOf(typ string) string {
+	for coll, t := range resources {
+		if t == typ {
+			return coll
+		}
+	}
+	return ""
+}
+
+// lines pages the lines of an invoice or a credit note.
+func (s *Server) lines(coll, parentID string, q url.Values, expand []string) (any, *apiError) {
+	typ := linesOf[coll]
+	inv, ok := s.lookup(parentID)
+	if !ok || objectType(inv) != typ {
+		return nil, invalid(404, "resource_missing", typ, "No such %s: '%s'", strings.ReplaceAll(typ, "_", " "), parentID)
 	}
 	var items []map[string]any
 	if lines, ok := inv["lines"].(map[string]any); ok {
@@ -483,7 +499,7 @@ func (s *Server) invoiceLines(invoiceID string, q url.Values, expand []string) (
 			}
 		}
 	}
-	return s.page("/v1/invoices/"+invoiceID+"/lines", items, q, expand)
+	return s.page("/v1/"+coll+"/"+parentID+"/lines", items, q, expand)
 }
 
 // page applies Stripe's cursor pagination to items (already in list order)
