@@ -277,6 +277,7 @@ func (opts *ReconcileOptions) wirePush(ctx context.Context, cfg *config.Config, 
 	prog := newProgress(f, run.Log)
 	run.Push = push.New(run.netsuite, led, push.Options{
 		Concurrency: cfg.NetSuite.Concurrency, Logger: run.Log, Progress: prog.push,
+		Batch: batchOptions(cfg),
 	})
 	run.Progress = prog.payout
 	run.Customers, run.Records = run.netsuite, run.netsuite

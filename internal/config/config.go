@@ -27,6 +27,7 @@ type Config struct {
 	Rules      RulesConfig       `mapstructure:"rules"`
 	Webhook    WebhookConfig     `mapstructure:"webhook"`
 	Notify     NotifyConfig      `mapstructure:"notify"`
+	Reconcile  ReconcileConfig   `mapstructure:"reconcile"` // volume.go
 }
 
 // StripeConfig is how nsrecon reaches Stripe.
@@ -54,6 +55,9 @@ type NetSuiteConfig struct {
 	// Management).
 	RevenueRecognition bool       `mapstructure:"revenue_recognition"`
 	Auth               AuthConfig `mapstructure:"auth"`
+	// Batch and BatchSize: NetSuite async batches (volume.go).
+	Batch     string `mapstructure:"batch"`
+	BatchSize int    `mapstructure:"batch_size"`
 	// Defaults are merged into every record body of a type (FieldDefaults).
 	Defaults FieldDefaults `mapstructure:"defaults"`
 }
@@ -92,6 +96,10 @@ type AccountsConfig struct {
 	OverRefund       string            `mapstructure:"over_refund"`
 	Rounding         string            `mapstructure:"rounding"`   // rules.rounding: account
 	Categories       map[string]string `mapstructure:"categories"` // reporting_category → account
+	// Summary mode (volume.go): gross charges, refunds and disputes, tax on invoices.
+	Sales    string `mapstructure:"sales"`
+	Refunds  string `mapstructure:"refunds"`
+	SalesTax string `mapstructure:"sales_tax"`
 	// Lines are the accounts of categories whose lines post to a key of
 	// their own (category.AccountKeys) beyond the fields above, by full
 	// key (accounts.<name>); parse fills it from the same settings.
@@ -245,6 +253,8 @@ func (c *Config) Redacted() map[string]any {
 			"timeout":             c.NetSuite.Timeout.String(),
 			"base_currency":       c.NetSuite.BaseCurrency,
 			"revenue_recognition": c.NetSuite.RevenueRecognition,
+			"batch":               c.NetSuite.Batch,
+			"batch_size":          c.NetSuite.BatchSize,
 			"defaults":            cloneDefaults(c.NetSuite.Defaults),
 			"auth": map[string]any{
 				"method":           c.NetSuite.Auth.Method,
@@ -258,8 +268,9 @@ func (c *Config) Redacted() map[string]any {
 				"algorithm":        c.NetSuite.Auth.Algorithm,
 			},
 		},
-		"ledger":   map[string]any{"path": c.Ledger.Path},
-		"accounts": c.Accounts.shown(),
+		"ledger":    map[string]any{"path": c.Ledger.Path},
+		"reconcile": map[string]any{"mode": c.Reconcile.Mode},
+		"accounts":  c.Accounts.shown(),
 		"items": map[string]any{
 			"refund":           c.Items.Refund,
 			"tax":              c.Items.Tax,
@@ -315,6 +326,9 @@ func (a AccountsConfig) shown() map[string]any {
 		"over_refund":       a.OverRefund,
 		"rounding":          a.Rounding,
 		"categories":        cloneMap(a.Categories),
+		"sales":             a.Sales,
+		"refunds":           a.Refunds,
+		"sales_tax":         a.SalesTax,
 	}
 	for k, v := range a.Lines {
 		out[strings.TrimPrefix(k, "accounts.")] = v

@@ -103,7 +103,7 @@ var ruleKeys = [...]Key{
 // It is a function rather than a package variable so nobody can mutate it.
 func Keys() []Key {
 	keys := append(connectionKeys(), bookKeys()...)
-	keys = append(keys, webhookKeys()...)
+	keys = append(append(keys, webhookKeys()...), volumeKeys()...)
 	keys = append(keys,
 		keySecret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings: <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"))
 	for i := range keys {

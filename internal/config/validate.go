@@ -110,6 +110,7 @@ func (c *Config) Validate() error {
 
 	p.rules(c)
 	p.enum("webhook.events", c.Webhook.Events, EventsInvoices, EventsAll)
+	c.validateVolume(&p)
 
 	c.validateRecords(&p)
 	if _, _, err := net.SplitHostPort(c.Webhook.Addr); err != nil {

@@ -41,6 +41,12 @@ type reconciled struct {
 
 func reconcileScenario(t *testing.T, name string) *reconciled {
 	t.Helper()
+	return reconcileScenarioIn(t, name, config.ModeDetailed)
+}
+
+// reconcileScenarioIn reconciles a scenario in a reconcile.mode.
+func reconcileScenarioIn(t *testing.T, name, mode string) *reconciled {
+	t.Helper()
 	ctx := context.Background()
 	sc, err := stripefake.LoadScenario(filepath.Join("..", "..", "testdata", "scenarios", name))
 	if err != nil {
@@ -74,6 +80,7 @@ func reconcileScenario(t *testing.T, name string) *reconciled {
 	// One request at a time: internal IDs come out the same every run.
 	r := &reconcile.Runner{Stripe: reader, Ledger: l, Push: push.New(ns, l, push.Options{Concurrency: 1, Queue: -1}), Records: ns, Customers: ns}
 	from, to := sc.ArrivalWindow()
+	cfg.Reconcile.Mode = mode
 	settings := plansettings.From(cfg)
 	if _, err := r.Run(ctx, reconcile.Options{From: from, To: to, Settings: settings}); err != nil {
 		t.Fatal(err)

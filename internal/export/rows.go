@@ -118,7 +118,10 @@ func (x *payoutExport) txnRows(tr plan.Trace) []Row {
 	var out []Row
 	emitted := map[string]bool{}
 	add := func(r Row) { out = append(out, r) }
-	dep := x.plan.Records[len(x.plan.Records)-1].Body.(*netsuite.Deposit)
+	dep, ok := x.plan.Records[len(x.plan.Records)-1].Body.(*netsuite.Deposit)
+	if !ok {
+		return x.journalRows(tr)
+	}
 	for _, p := range dep.Payment.Items[tr.Payments[0]:tr.Payments[1]] {
 		if rec, ok := x.recordIn(tr, p.Doc.ExternalID); ok {
 			emitted[rec.ExternalID] = true
@@ -138,6 +141,22 @@ func (x *payoutExport) txnRows(tr plan.Trace) []Row {
 	}
 	if len(out) == 0 {
 		add(x.base(tr.Txn))
+	}
+	out[0].HasAmounts = true
+	return out
+}
+
+// journalRows are the rows of a transaction of a summary payout: its
+// share of each journal entry line it went into (money in positive).
+func (x *payoutExport) journalRows(tr plan.Trace) []Row {
+	var out []Row
+	for _, p := range tr.Journal {
+		r := x.lineRow(tr.Txn, p.Amount, p.Account)
+		r.NSType = netsuite.TypeJournalEntry
+		out = append(out, r)
+	}
+	if len(out) == 0 {
+		out = append(out, x.base(tr.Txn))
 	}
 	out[0].HasAmounts = true
 	return out

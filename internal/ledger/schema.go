@@ -115,6 +115,23 @@ CREATE TABLE writebacks (
 	updated_at      TEXT NOT NULL
 ) WITHOUT ROWID;
 `,
+	// 6 (issue 15, async batches): NetSuite async batch jobs
+	// (netsuite.batch), each stored with its idempotency key before it is
+	// sent, so a run killed after submitting follows the job instead of
+	// submitting again; see batches.go.
+	`
+CREATE TABLE batch_jobs (
+	idempotency_key TEXT PRIMARY KEY,            -- X-NetSuite-Idempotency-Key of the submission
+	record_type     TEXT NOT NULL,
+	payout_id       TEXT NOT NULL DEFAULT '',
+	external_ids    TEXT NOT NULL,               -- JSON array, in the order of the batch's items (and tasks)
+	location        TEXT NOT NULL DEFAULT '',    -- the job (…/async/v1/job/<id>), once NetSuite accepted it
+	status          TEXT NOT NULL CHECK (status IN ('submitting', 'submitted', 'done')),
+	created_at      TEXT NOT NULL,
+	updated_at      TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX batch_jobs_open ON batch_jobs (payout_id, status);
+`,
 }
 
 // NewerSchemaError says a newer nsrecon wrote the ledger: it is not

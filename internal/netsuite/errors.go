@@ -27,6 +27,9 @@ type Error struct {
 	Path       string // o:errorPath, e.g. "entity"
 	Title      string
 	RetryAfter time.Duration // from the Retry-After header, 0 when absent
+	// Location is the response's Location header: an async submission
+	// refused as a duplicate (IDEMPOTENCY_ERROR) names the earlier job there.
+	Location string
 
 	// Method and URLPath say which request failed; never the query string or
 	// headers.
@@ -91,6 +94,7 @@ func parseError(method, path string, resp *http.Response, body []byte, now time.
 		e.Detail = s
 	}
 	e.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), now)
+	e.Location = resp.Header.Get("Location")
 	return e
 }
 

@@ -16,9 +16,16 @@ type RecordType struct {
 	References []string
 	// LookupRank orders the types a lookup tries when no referencing
 	// record narrows them down (1 first): customers and transactions
-	// before items.
+	// before items; 0 for a type no record references (never looked up).
 	LookupRank  int
 	Transaction bool
+	// Table is the SuiteQL table that holds records of this type: where
+	// the records of a finished async batch are found by external ID.
+	Table string
+	// Commit marks the record that closes a payout (its deposit, or its
+	// journal entry in summary mode): sent after every other record of the
+	// plan, so the payout is reconciled exactly when it exists.
+	Commit bool
 }
 
 // RecordTypes returns one row per record type nsrecon writes, in
@@ -27,19 +34,20 @@ type RecordType struct {
 // modify the table.
 func RecordTypes() []RecordType {
 	return []RecordType{
-		{Name: TypeCustomer, Abbrev: "cust", LookupRank: 1},
-		{Name: TypeServiceSaleItem, Abbrev: "item", LookupRank: 6},
-		{Name: TypeDiscountItem, Abbrev: "disc", LookupRank: 7},
-		{Name: TypeInvoice, Abbrev: "inv", LookupRank: 2, Transaction: true, Replace: []string{"item"},
+		{Name: TypeCustomer, Abbrev: "cust", LookupRank: 1, Table: TableCustomer},
+		{Name: TypeServiceSaleItem, Abbrev: "item", LookupRank: 6, Table: TableItem},
+		{Name: TypeDiscountItem, Abbrev: "disc", LookupRank: 7, Table: TableItem},
+		{Name: TypeInvoice, Abbrev: "inv", LookupRank: 2, Transaction: true, Table: TableTransaction, Replace: []string{"item"},
 			References: []string{TypeCustomer, TypeServiceSaleItem, TypeDiscountItem}},
-		{Name: TypeCustomerPayment, Abbrev: "pay", LookupRank: 3, Transaction: true,
+		{Name: TypeCustomerPayment, Abbrev: "pay", LookupRank: 3, Transaction: true, Table: TableTransaction,
 			References: []string{TypeCustomer, TypeInvoice}},
-		{Name: TypeCreditMemo, Abbrev: "cm", LookupRank: 4, Transaction: true, Replace: []string{"item"},
+		{Name: TypeCreditMemo, Abbrev: "cm", LookupRank: 4, Transaction: true, Table: TableTransaction, Replace: []string{"item"},
 			References: []string{TypeInvoice, TypeCustomer, TypeServiceSaleItem, TypeDiscountItem}},
-		{Name: TypeCustomerRefund, Abbrev: "refund", LookupRank: 5, Transaction: true,
+		{Name: TypeCustomerRefund, Abbrev: "refund", LookupRank: 5, Transaction: true, Table: TableTransaction,
 			References: []string{TypeCustomer, TypeCreditMemo, TypeCustomerPayment}},
-		{Name: TypeDeposit, Abbrev: "dep", LookupRank: 8, Transaction: true, Replace: []string{"payment", "other", "cashback"},
+		{Name: TypeDeposit, Abbrev: "dep", LookupRank: 8, Transaction: true, Table: TableTransaction, Commit: true, Replace: []string{"payment", "other", "cashback"},
 			References: []string{TypeCustomerPayment, TypeCustomerRefund, TypeCustomer}},
+		{Name: TypeJournalEntry, Abbrev: "je", Transaction: true, Table: TableTransaction, Commit: true, Replace: []string{"line"}},
 	}
 }
 

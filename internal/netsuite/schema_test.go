@@ -28,12 +28,13 @@ func TestSchemaCopyIsOracles(t *testing.T) {
 // TestEveryBodyHasAmounts: the precision rule reaches every record type.
 func TestEveryBodyHasAmounts(t *testing.T) {
 	for _, b := range []netsuite.Body{&netsuite.Customer{}, &netsuite.ServiceSaleItem{}, &netsuite.DiscountItem{},
-		&netsuite.Invoice{}, &netsuite.CustomerPayment{}, &netsuite.CreditMemo{}, &netsuite.CustomerRefund{}, &netsuite.Deposit{}} {
+		&netsuite.Invoice{}, &netsuite.CustomerPayment{}, &netsuite.CreditMemo{}, &netsuite.CustomerRefund{}, &netsuite.Deposit{},
+		&netsuite.JournalEntry{}} {
 		if _, ok := b.(netsuite.Amounted); !ok {
 			t.Errorf("%s has no Amounts", b.RecordType())
 		}
 	}
-	if len(netsuite.RecordTypes()) != 8 {
+	if len(netsuite.RecordTypes()) != 9 {
 		t.Error("a record type was added: add its body above")
 	}
 }

@@ -23,6 +23,12 @@ import (
 // which nsrecon-made records already exist (earlier payouts); it may be nil.
 func Build(snap *payout.Snapshot, s Settings, known Known) *Plan {
 	b := newBuilder(snap, s, known, &Plan{Kind: KindPayout, Payout: snap.Payout}, snap.Payout.Currency)
+	if s.Mode == ModeSummary {
+		b.buildSummary() // summary.go
+		b.precision()
+		b.validate()
+		return b.plan
+	}
 	b.build()
 	b.precision()
 	b.validate()
@@ -37,7 +43,8 @@ type builder struct {
 	plan  *Plan
 	index map[string]int // external ID → position in plan.Records
 	dep   *netsuite.Deposit
-	cur   string // payout currency
+	je    *summary // summary mode (summary.go): instead of dep
+	cur   string   // payout currency
 	// carried sums, per payout_failure/payout_cancel transaction, the net of
 	// the failed payout's transactions it brought back (BalanceTransaction.Via).
 	carried map[string]int64
@@ -85,17 +92,7 @@ func (b *builder) problem(code, object, fix, format string, args ...any) {
 
 func (b *builder) build() {
 	po := b.snap.Payout
-	if !po.Automatic {
-		b.problem(outcome.CodeManualPayout, po.ID,
-			"enter its deposit by hand in NetSuite, then record that: nsrecon ledger resolve "+po.ID+" --note \"deposit entered by hand\"",
-			"payout %s is a manual payout: Stripe does not list which balance transactions it contains", po.ID)
-		return
-	}
-	if !money.Known(b.cur) {
-		b.problem(outcome.CodeUnknownCurrency, po.ID, "", "payout %s has currency %q, which is not an ISO 4217 code", po.ID, po.Currency)
-		return
-	}
-	if !b.checkPayout() { // checks.go
+	if !b.plannable() {
 		return
 	}
 	b.newDeposit()
@@ -111,6 +108,23 @@ func (b *builder) build() {
 	}
 	b.add(Record{Type: netsuite.TypeDeposit, ExternalID: b.dep.ExternalID, Source: po.ID, Body: b.dep})
 	b.plan.DepositTotal = b.dep.Total()
+}
+
+// plannable reports whether the payout can be planned at all: an
+// automatic payout in a known currency with well-formed fields.
+func (b *builder) plannable() bool {
+	po := b.snap.Payout
+	if !po.Automatic {
+		b.problem(outcome.CodeManualPayout, po.ID,
+			"enter its deposit by hand in NetSuite, then record that: nsrecon ledger resolve "+po.ID+" --note \"deposit entered by hand\"",
+			"payout %s is a manual payout: Stripe does not list which balance transactions it contains", po.ID)
+		return false
+	}
+	if !money.Known(b.cur) {
+		b.problem(outcome.CodeUnknownCurrency, po.ID, "", "payout %s has currency %q, which is not an ISO 4217 code", po.ID, po.Currency)
+		return false
+	}
+	return b.checkPayout() // checks.go
 }
 
 // carryFailedPayouts decides, per failed payout the balance transactions
@@ -169,21 +183,25 @@ func (b *builder) txn(bt *payout.BalanceTransaction) {
 	before := len(b.plan.Problems)
 	defer func() { b.lineProblems += len(b.plan.Problems) - before }()
 	defer b.trace(bt)()
+	if b.bookable(bt) {
+		b.book(bt)
+	}
+}
 
+// bookable checks a balance transaction's currency, amounts, ID and
+// source; false holds the payout.
+func (b *builder) bookable(bt *payout.BalanceTransaction) bool {
 	if strings.ToLower(bt.Currency) != b.cur {
 		b.problem(outcome.CodeBadAmount, bt.ID, "",
 			"balance transaction %s is in %s but payout %s is in %s", bt.ID, strings.ToUpper(bt.Currency), b.snap.Payout.ID, strings.ToUpper(b.cur))
-		return
+		return false
 	}
 	if bt.Net != bt.Amount-bt.Fee {
 		b.problem(outcome.CodeBadAmount, bt.ID, "",
 			"balance transaction %s: net %d ≠ amount %d − fee %d", bt.ID, bt.Net, bt.Amount, bt.Fee)
-		return
+		return false
 	}
-	if !b.checkTxn(bt) {
-		return
-	}
-	b.book(bt)
+	return b.checkTxn(bt)
 }
 
 // carriedElsewhere reports whether bt is not planned one by one: a

@@ -86,6 +86,7 @@ func TestMappingReadsEveryKey(t *testing.T) {
 	s := settings()
 	s.GlobalCustomer, s.OrphanAccount, s.ShippingItem = "600", "601", "402"
 	s.OverRefundAcct, s.BalanceItem = "602", "403"
+	s.Sales, s.Refunds, s.SalesTax = "700", "701", "702"
 	s.Rounding = "602"
 	want := map[Key]string{
 		KeyUndepositedFunds: "100", KeyStripeFees: "300", KeyFeeTax: "301", KeyApplicationFees: "302",
@@ -93,6 +94,7 @@ func TestMappingReadsEveryKey(t *testing.T) {
 		KeyItemIncome: "500", KeyDiscountAccount: "501", KeyGlobalCustomer: "600", KeyOrphanAccount: "601", KeyRounding: "602",
 		BankKey("jpy"): "201", CurrencyKey("eur"): "2", CategoryKey("dispute_reversal"): "311",
 		KeyOverRefundAcct: "602", KeyBalanceItem: "403",
+		KeySales: "700", KeyRefunds: "701", KeySalesTax: "702",
 		BankKey("eur"): "", KeyOrphanRule: "",
 	}
 	for k, id := range want {
@@ -100,7 +102,7 @@ func TestMappingReadsEveryKey(t *testing.T) {
 			t.Errorf("Mapping(%s) = %+v, want ID %q", k, got, id)
 		}
 	}
-	if len(fixedMappings) != 16 {
-		t.Errorf("%d fixed mapping keys; this test knows 16", len(fixedMappings))
+	if len(fixedMappings) != 19 {
+		t.Errorf("%d fixed mapping keys; this test knows 19", len(fixedMappings))
 	}
 }

@@ -60,6 +60,7 @@ func (b *builder) precision() {
 	}
 	b.clampApplied()
 	b.roundDeposit(n)
+	b.roundJournal(n) // summary.go
 }
 
 // clampApplied keeps every payment's applied amount within the payment and

@@ -70,6 +70,13 @@ type Settings struct {
 	// internal ID; when absent, records carry no currency field and NetSuite
 	// uses the customer's/subsidiary's default.
 	Currencies map[string]string
+	// Mode is ModeDetailed ("" too) or ModeSummary: one journal entry per
+	// payout (summary.go), with Sales, Refunds and SalesTax.
+	Mode     string
+	Sales    string // summary: income account of gross charges
+	Refunds  string // summary: account of refunds and disputes
+	SalesTax string // summary: tax on invoices, split out of Sales ("": left in Sales)
+
 	// BaseCurrency is the NetSuite subsidiary's base currency; "" assumes
 	// it is the payout currency. Stripe's exchange rate converts to the
 	// payout currency, NetSuite's to the base currency: for a charge in a
@@ -112,6 +119,9 @@ const (
 	KeyOrphanAccount    Key = "rules.orphan_account"
 	KeyOverRefundAcct   Key = "accounts.over_refund"
 	KeyBalanceItem      Key = "items.customer_balance"
+	KeySales            Key = "accounts.sales"
+	KeyRefunds          Key = "accounts.refunds"
+	KeySalesTax         Key = "accounts.sales_tax"
 	KeyRounding         Key = "accounts.rounding"
 )
 
@@ -164,6 +174,9 @@ var fixedMappings = map[Key]func(*Settings) string{
 	KeyOrphanAccount:    func(s *Settings) string { return s.OrphanAccount },
 	KeyOverRefundAcct:   func(s *Settings) string { return s.OverRefundAcct },
 	KeyBalanceItem:      func(s *Settings) string { return s.BalanceItem },
+	KeySales:            func(s *Settings) string { return s.Sales },
+	KeyRefunds:          func(s *Settings) string { return s.Refunds },
+	KeySalesTax:         func(s *Settings) string { return s.SalesTax },
 	KeyRounding:         func(s *Settings) string { return s.Rounding },
 }
 

@@ -19,6 +19,17 @@ type Trace struct {
 	Payments [2]int // deposit payment sublist (customer payments and refunds)
 	Other    [2]int // deposit other sublist (money in)
 	CashBack [2]int // deposit cashback sublist (money out)
+	// Journal is, in summary mode, what the transaction added to the
+	// payout's journal entry, per account.
+	Journal []JournalPart
+}
+
+// JournalPart is one transaction's share of a summary journal line: the
+// account and the amount, money in positive (a credit to that account),
+// money out negative (a debit).
+type JournalPart struct {
+	Account string
+	Amount  int64
 }
 
 // trace starts the trace of bt; the function it returns ends it.

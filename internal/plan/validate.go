@@ -15,7 +15,7 @@ import (
 //     or already exists).
 func (b *builder) validate() {
 	po := b.snap.Payout
-	if !po.Automatic || !money.Known(b.cur) || b.dep == nil {
+	if !po.Automatic || !money.Known(b.cur) || (b.dep == nil && b.je == nil) {
 		return
 	}
 	var sum int64

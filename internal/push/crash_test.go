@@ -25,7 +25,12 @@ import (
 const (
 	helperURLEnv    = "NSRECON_PUSH_HELPER_URL"
 	helperLedgerEnv = "NSRECON_PUSH_HELPER_LEDGER"
+	helperBatchEnv  = "NSRECON_PUSH_HELPER_BATCH" // "1": async batches on
 )
+
+// crashBatches are the batch options of the crash test with batches on:
+// small batches, so that a kill lands between many of them.
+var crashBatches = BatchOptions{Size: 6, Min: 2, Poll: time.Millisecond}
 
 // crashPlans are the payouts the crash test pushes, oldest first; built
 // the same in the test and in the helper process.
@@ -58,10 +63,14 @@ func TestHelperPush(t *testing.T) {
 		os.Exit(4)
 	}
 	out := bufio.NewWriter(os.Stdout)
-	p := New(newClient(t, url, 5), l, Options{Concurrency: 5, Progress: func(pr Progress) {
+	opts := Options{Concurrency: 5, Progress: func(pr Progress) {
 		fmt.Fprintln(out, pr.Pushed)
 		out.Flush()
-	}})
+	}}
+	if os.Getenv(helperBatchEnv) == "1" {
+		opts.Batch = crashBatches
+	}
+	p := New(newClient(t, url, 5), l, opts)
 	for _, pl := range crashPlans() {
 		res, err := p.Push(ctx, pl)
 		if err != nil || res.Status != outcome.Reconciled {
@@ -77,7 +86,15 @@ func TestHelperPush(t *testing.T) {
 // over, against one NetSuite that also commits-then-drops some responses,
 // then runs it to completion: every payout must be reconciled with its
 // exact deposit, and no external ID may exist twice.
-func TestCrashAndResume(t *testing.T) {
+func TestCrashAndResume(t *testing.T) { crashAndResume(t, false) }
+
+// TestCrashAndResumeBatches is TestCrashAndResume with async batches on:
+// kills land between storing a batch's idempotency key and submitting it,
+// between submitting and following, and while results are recorded;
+// dropped responses hit submits and polls.
+func TestCrashAndResumeBatches(t *testing.T) { crashAndResume(t, true) }
+
+func crashAndResume(t *testing.T, batches bool) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
@@ -86,7 +103,12 @@ func TestCrashAndResume(t *testing.T) {
 	fake := newFake(func(o *nsfake.Options) {
 		o.RateDrop, o.Rate5xx, o.Seed = 0.05, 0.02, 3
 		o.Latency, o.Jitter = time.Millisecond, 4*time.Millisecond
+		o.AsyncProcessors, o.AsyncRecordCost = 2, time.Millisecond
 	})
+	batchEnv, maxKill := helperBatchEnv+"=0", 35
+	if batches {
+		batchEnv, maxKill = helperBatchEnv+"=1", 5
+	}
 	url, err := nsfake.ListenAndServe(ctx, "127.0.0.1:0", fake)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +119,7 @@ func TestCrashAndResume(t *testing.T) {
 	run := func(killAfter int) (killed bool, childPID int) {
 		t.Helper()
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperPush$")
-		cmd.Env = append(os.Environ(), helperURLEnv+"="+url, helperLedgerEnv+"="+ledgerPath)
+		cmd.Env = append(os.Environ(), helperURLEnv+"="+url, helperLedgerEnv+"="+ledgerPath, batchEnv)
 		cmd.Stderr = os.Stderr
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
@@ -150,7 +172,7 @@ func TestCrashAndResume(t *testing.T) {
 
 	kills := 0
 	for range 12 {
-		if killed, _ := run(1 + rng.IntN(35)); killed {
+		if killed, _ := run(1 + rng.IntN(maxKill)); killed {
 			kills++
 		}
 	}

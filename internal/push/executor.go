@@ -20,11 +20,12 @@ type Executor interface {
 	// Start is offered ready tasks, most urgent first, each with its
 	// references resolved, never more than the room left in flight. It
 	// takes a prefix of them (at least one), begins their work and returns
-	// how many it took; the scheduler offers the rest again later. An
-	// executor sending one record per request takes them all; one sending
-	// NetSuite's async batches would take the leading tasks of one record
-	// type. Every taken task's Outcome is sent on done exactly once, from
-	// any goroutine.
+	// how many it took; the scheduler offers the rest again later. It may
+	// reorder offered in place first, so that the tasks it takes are the
+	// prefix. An executor sending one record per request takes them all;
+	// one sending NetSuite's async batches (batchExecutor) takes the
+	// leading tasks of one record type. Every taken task's Outcome is sent
+	// on done exactly once, from any goroutine.
 	Start(ctx context.Context, offered []*Task, done chan<- Outcome) int
 }
 

@@ -45,6 +45,10 @@ type Options struct {
 	// cancelled, so their outcome lands in the ledger rather than being
 	// left "pending". Default 5 s; negative abandons them at once.
 	Grace time.Duration
+	// Batch sends ready records of one type as NetSuite async batches
+	// when the Writer is a BatchWriter (netsuite.batch: auto); off when
+	// Batch.Size ≤ 1.
+	Batch BatchOptions
 	// Progress, if set, is called (from one goroutine) as records complete.
 	Progress func(Progress)
 	Logger   *slog.Logger

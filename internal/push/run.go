@@ -29,7 +29,11 @@ func newRun(p *Pusher, pl *plan.Plan) (*run, error) {
 		return nil, err
 	}
 	prior := map[string]*ledger.RecordRow{}
-	ex := &singleExecutor{w: p.w, l: p.l, payoutID: pl.Payout.ID, log: p.log, prior: prior}
+	single := &singleExecutor{w: p.w, l: p.l, payoutID: pl.Payout.ID, log: p.log, prior: prior}
+	var ex Executor = single
+	if bw, ok := p.w.(BatchWriter); ok && p.opts.Batch.Size > 1 && !pl.IsInvoicePlan() {
+		ex = newBatchExecutor(single, bw, p.opts.Batch)
+	}
 	return &run{p: p, pl: pl, start: time.Now(), s: s, ex: ex, total: len(pl.Records), prior: prior}, nil
 }
 
@@ -68,6 +72,11 @@ func (r *run) schedule(ctx context.Context) error {
 	r.progress()
 
 	limit := r.p.opts.Concurrency + r.p.opts.Queue
+	if w, ok := r.ex.(interface {
+		window(concurrency, queue int) int
+	}); ok {
+		limit = w.window(r.p.opts.Concurrency, r.p.opts.Queue)
+	}
 	results := make(chan Outcome, limit)
 	inflight := 0
 	cancelled := ctx.Done()
@@ -87,17 +96,15 @@ func (r *run) schedule(ctx context.Context) error {
 		}
 		select {
 		case o := <-results:
-			inflight--
-			if o.Fatal != nil {
-				r.s.abandon(o.Task)
-				if runErr == nil {
-					runErr = o.Fatal
-					if ctx.Err() != nil {
-						runErr = ctx.Err() // an abandoned request, not a failure
-					}
+			group := o.Group
+			if o.Task != nil {
+				group = []Outcome{o}
+			}
+			for _, o := range group {
+				inflight--
+				if err := r.apply(ctx, o); err != nil && runErr == nil {
+					runErr = err
 				}
-			} else {
-				r.s.settle(o)
 			}
 			r.progress()
 		case <-cancelled:
@@ -113,6 +120,20 @@ func (r *run) schedule(ctx context.Context) error {
 	// Nothing in flight, nothing ready: whatever still waits is in a loop.
 	r.s.failCycles()
 	return nil
+}
+
+// apply settles one outcome, or abandons its task and returns the error
+// that stops the run.
+func (r *run) apply(ctx context.Context, o Outcome) error {
+	if o.Fatal == nil {
+		r.s.settle(o)
+		return nil
+	}
+	r.s.abandon(o.Task)
+	if ctx.Err() != nil {
+		return ctx.Err() // an abandoned request, not a failure
+	}
+	return o.Fatal
 }
 
 // graceContext is the context requests run under: it ends Grace after ctx

@@ -50,6 +50,10 @@ type Outcome struct {
 	Unchanged bool         // the ledger had it with this very body: not sent
 	Err       *RecordError // NetSuite refused it, or it could not be resolved
 	Fatal     error        // the ledger failed or the request was abandoned: stop the run
+	// Group holds the outcomes of several tasks that completed together
+	// (a batch), settled together before anything more is offered; Task is
+	// then nil.
+	Group []Outcome
 }
 
 // scheduler is the state of one plan's graph. Only one goroutine uses it.
@@ -111,7 +115,7 @@ func (s *scheduler) addRecords(pl *plan.Plan) error {
 		t := &Task{order: i, Record: rec, ExternalID: rec.ExternalID}
 		s.tasks = append(s.tasks, t)
 		s.byExt[rec.ExternalID] = t
-		hasDeposit = hasDeposit || rec.Type == netsuite.TypeDeposit
+		hasDeposit = hasDeposit || isCommit(rec.Type)
 	}
 	if !hasDeposit && !pl.IsInvoicePlan() {
 		return fmt.Errorf("push: payout %s: plan has no deposit", pl.Payout.ID)
@@ -130,9 +134,9 @@ func (t *Task) deps(all []*Task) []string {
 			deps[ref.ExternalID] = true
 		}
 	}
-	if t.Record.Type == netsuite.TypeDeposit {
+	if isCommit(t.Record.Type) {
 		for _, m := range all {
-			if m.Record.Type != netsuite.TypeDeposit {
+			if !isCommit(m.Record.Type) {
 				deps[m.ExternalID] = true
 			}
 		}
@@ -325,7 +329,7 @@ func (s *scheduler) result(res *Result) {
 		if t.state == done {
 			res.Written = append(res.Written, fmt.Sprintf("%s %s (%s)", t.Record.Type, t.ExternalID, s.ids[t.ExternalID]))
 		}
-		if t.Record.Type == netsuite.TypeDeposit {
+		if isCommit(t.Record.Type) {
 			deposit = t
 		}
 	}
@@ -344,6 +348,13 @@ func (s *scheduler) result(res *Result) {
 	}
 }
 
+// isCommit reports whether records of type t close a payout (a deposit,
+// or a summary journal entry): RecordType.Commit.
+func isCommit(t string) bool {
+	rt, _ := netsuite.LookupRecordType(t)
+	return rt.Commit
+}
+
 // referencedTypes is what a record of type t can reference among records
 // nsrecon makes, most likely first (netsuite.RecordType.References).
 func referencedTypes(t string) []string {
@@ -356,9 +367,11 @@ func referencedTypes(t string) []string {
 func allTypes() []string {
 	types := netsuite.RecordTypes()
 	slices.SortFunc(types, func(a, b netsuite.RecordType) int { return a.LookupRank - b.LookupRank })
-	out := make([]string, len(types))
-	for i, t := range types {
-		out[i] = t.Name
+	out := make([]string, 0, len(types))
+	for _, t := range types {
+		if t.LookupRank > 0 {
+			out = append(out, t.Name)
+		}
 	}
 	return out
 }

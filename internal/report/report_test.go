@@ -58,7 +58,7 @@ func sample() *Report {
 			{
 				ID: "po_1OfailUSD", Currency: "usd", Amount: -2500, DepositTotal: -2500,
 				ArrivalDate: "2024-03-07", Status: outcome.Failed, Transactions: 2,
-				Records: map[string]int{"customerRefund": 1, "deposit": 1, "journalEntry": 1}, Pushed: 1,
+				Records: map[string]int{"customerRefund": 1, "deposit": 1, "vendorBill": 1}, Pushed: 1,
 				Problems: []outcome.Problem{{
 					Code: "INVALID_CONTENT", Object: "stripe_re_1Oabc",
 					Message: "NetSuite: Invalid account reference key 999 for subsidiary 1 <US | Inc>.",

@@ -41,6 +41,7 @@ var (
 		"313": {"Sales Income", "Income", ""}, "314": {"Discounts Given", "Income", ""},
 		"315": {"Currency Rounding", "OthExpense", ""},
 		"316": {"Refunds Beyond Payments", "OthExpense", ""},
+		"317": {"Refunds and Disputes", "Income", ""}, "318": {"Sales Tax Payable", "OthCurrLiab", ""}, // summary mode
 	}
 	items = map[string]string{"400": "Stripe Refund", "401": "Stripe Tax", "402": "Stripe Sales", "403": "Stripe Customer Balance"}
 	// NetSuite currency internal IDs (1 is the base currency).
@@ -190,6 +191,9 @@ accounts:
   fx_difference: "304"
   over_refund: "316"
   rounding: "315"
+  sales: "313"
+  refunds: "317"
+  sales_tax: "318"
   categories:
 %s
 items:

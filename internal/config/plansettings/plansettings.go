@@ -48,6 +48,11 @@ func From(c *config.Config) plan.Settings {
 		OverRefundRule:     c.Rules.OverRefund,
 		RevenueRecognition: c.NetSuite.RevenueRecognition,
 
+		Mode:     c.Reconcile.Mode,
+		Sales:    c.Accounts.Sales,
+		Refunds:  c.Accounts.Refunds,
+		SalesTax: c.Accounts.SalesTax,
+
 		Currencies:   cloneMap(c.Currencies),
 		BaseCurrency: strings.ToLower(c.NetSuite.BaseCurrency),
 

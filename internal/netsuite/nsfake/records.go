@@ -45,6 +45,7 @@ func WritableTypes() []TypeInfo {
 		{Name: "creditMemo", Transaction: true, Unkeyed: []string{"item"}, Party: "entity"},
 		{Name: "customerRefund", Transaction: true, Party: "customer"},
 		{Name: "deposit", Transaction: true, Unkeyed: []string{"other", "cashback"}},
+		{Name: "journalEntry", Transaction: true, Unkeyed: []string{"line"}},
 	}
 }
 
@@ -99,6 +100,9 @@ func routeName(r *http.Request) string {
 	if r.URL.Path == suiteQLPath {
 		return r.Method + " suiteql"
 	}
+	if name, ok := asyncRouteName(r); ok {
+		return name
+	}
 	parts, ok := splitRecordPath(r)
 	if !ok {
 		return r.Method + " " + r.URL.Path
@@ -107,6 +111,10 @@ func routeName(r *http.Request) string {
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	s.advanceAsync() // async.go: batch tasks whose processor time is over take effect first
+	if s.routeAsync(w, r) {
+		return
+	}
 	if r.URL.Path == suiteQLPath {
 		if r.Method != http.MethodPost {
 			writeError(w, &apiError{status: http.StatusMethodNotAllowed, code: "METHOD_NOT_ALLOWED", detail: "SuiteQL takes POST."})
@@ -228,27 +236,39 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request, typ, id string) 
 	if e := enforceSchema(typ, body, validationOf(r)); e != nil {
 		return e
 	}
-	if got, present := body["externalId"]; present && got != eid {
-		return badRequest("INVALID_CONTENT", "externalId", "The externalId in the body (%v) does not match the URL (%s).", got, eid)
-	}
-	body["externalId"] = eid
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.refused(eid); e != nil { // refuse.go
-		return e
-	}
-	existing := s.lookup(typ, id)
-	selfID := ""
-	if existing != nil {
-		selfID = existing.id
-		mergeUnkeyedSublists(typ, body, existing.fields, r.URL.Query().Get("replace"))
-	}
-	rec, e := s.newRecord(typ, body, selfID)
+	recID, e := s.upsertLocked(typ, eid, body, r.URL.Query().Get("replace"))
 	if e != nil {
 		return e
 	}
+	s.location(w, r, typ, recID)
+	return nil
+}
+
+// upsertLocked creates or replaces the record of type typ with external ID
+// eid from body, as a PUT …/eid:<eid> does (also each task of an async
+// batch), and returns its internal ID. Callers hold s.mu.
+func (s *Server) upsertLocked(typ, eid string, body map[string]any, replace string) (string, *apiError) {
+	if got, present := body["externalId"]; present && got != eid {
+		return "", badRequest("INVALID_CONTENT", "externalId", "The externalId in the body (%v) does not match the URL (%s).", got, eid)
+	}
+	body["externalId"] = eid
+	if e := s.refused(eid); e != nil { // refuse.go
+		return "", e
+	}
+	existing := s.lookup(typ, "eid:"+eid)
+	selfID := ""
+	if existing != nil {
+		selfID = existing.id
+		mergeUnkeyedSublists(typ, body, existing.fields, replace)
+	}
+	rec, e := s.newRecord(typ, body, selfID)
+	if e != nil {
+		return "", e
+	}
 	if e := s.validate(rec, selfID); e != nil {
-		return e
+		return "", e
 	}
 	if existing != nil {
 		rec.id = existing.id
@@ -256,8 +276,7 @@ func (s *Server) upsert(w http.ResponseWriter, r *http.Request, typ, id string) 
 		rec.id = s.newID()
 	}
 	s.commit(rec)
-	s.location(w, r, typ, rec.id)
-	return nil
+	return rec.id, nil
 }
 
 // newRecord splits id/externalId off the body. Callers hold s.mu.
@@ -614,6 +633,8 @@ func (s *Server) validate(rec *record, selfID string) *apiError {
 		}
 		_, e := s.depositTotalChecked(f, selfID)
 		return e
+	case "journalEntry":
+		return s.checkJournal(f) // journal.go
 	}
 	return nil
 }

@@ -67,6 +67,12 @@ type Options struct {
 	// every request) or "view" (403 on writes); unlisted types are "full".
 	Permissions map[string]string
 	Now         func() time.Time
+
+	// Async batches (async.go): how many REST async processors serve the
+	// queue (NetSuite: one per SuiteCloud Plus license; 0 = 1), and how
+	// long each record holds one (0 = Latency).
+	AsyncProcessors int
+	AsyncRecordCost time.Duration
 }
 
 // StoredRecord is a record as the fake holds it.
@@ -100,6 +106,7 @@ type Server struct {
 	inFlight    int
 	maxInFlight int
 	refusals    map[string]string // external ID prefix → detail (refuse.go)
+	async       asyncState        // async.go
 }
 
 // New returns a fake NetSuite with no records except what Preload adds.
