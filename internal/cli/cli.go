@@ -110,6 +110,9 @@ Try it with no accounts:  nsrecon reconcile --sandbox
 		NewCmdDoctor(f, nil),
 	)
 	root.SetHelpCommand(newHelpCmd())
+	// Cobra adds its completion command only when run; added here, the
+	// group guard covers it too (completion tcsh exits 2, not help and 0).
+	root.InitDefaultCompletionCmd()
 	guardGroups(root)
 	registerCompletions(root, f)
 	return root

@@ -3,6 +3,8 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -110,36 +112,24 @@ func registerCompletions(root *cobra.Command, f *Factory) {
 	must(root.RegisterFlagCompletionFunc("log-level", completeWords("debug", "info", "warn", "error")))
 	must(root.RegisterFlagCompletionFunc("log-format", completeWords("text", "json")))
 	for path, words := range map[string][]string{
-		"reconcile":     {"table", "json", "markdown"},
-		"invoices sync": {"table", "json"},
-		"ledger":        {"table", "json"},
-		"version":       {"text", "json"},
-		"doctor":        {"table", "json"},
+		"reconcile":        {"table", "json", "markdown"},
+		"invoices sync":    {"table", "json"},
+		"ledger":           ledgerFormats,
+		"version":          {"text", "json"},
+		"doctor":           {"table", "json"},
+		"export":           slices.Sorted(maps.Keys(exportFormats)),
+		"customers export": {"table", "json"},
 	} {
 		cmd, _, err := root.Find(strings.Fields(path))
 		must(err)
 		must(cmd.RegisterFlagCompletionFunc("format", completeWords(words...)))
 	}
-	for _, path := range []string{"ledger show", "ledger resolve"} {
+	for path, complete := range map[string]cobra.CompletionFunc{
+		"ledger show":    f.completePayouts(nil),
+		"ledger resolve": f.completePayouts(resolvable),
+	} {
 		cmd, _, err := root.Find(strings.Fields(path))
 		must(err)
-		cmd.ValidArgsFunction = f.completePayouts
+		cmd.ValidArgsFunction = complete
 	}
-}
-
-// completePayouts completes payout IDs from the ledger, newest first; it
-// never creates a ledger.
-func (f *Factory) completePayouts(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	if len(args) > 0 {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
-	l, err := f.ExistingLedger()
-	if err != nil || l == nil {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
-	ids, err := l.PayoutIDs(cmd.Context(), toComplete, 200)
-	if err != nil {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
-	return ids, cobra.ShellCompDirectiveNoFileComp
 }

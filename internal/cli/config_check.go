@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -33,22 +32,10 @@ func NewCmdConfigCheck(f *Factory, runF func(*ConfigCheckOptions) error) *cobra.
 }
 
 func configCheckRun(opts *ConfigCheckOptions) error {
-	cfg, err := opts.Factory.ParsedConfig()
-	if err != nil {
+	// config.Check, not ParsedConfig: an unknown key must not hide the
+	// other problems (parsing stops at it), and check lists them all.
+	if _, err := opts.Factory.readConfig(config.Check); err != nil {
 		return err
-	}
-	// Every rule at once: what a dry run needs, what pushing needs.
-	all := &config.Error{}
-	for _, check := range []func() error{cfg.Validate, cfg.ValidateStripe, cfg.ValidateForPush} {
-		var ce *config.Error
-		if err := check(); errors.As(err, &ce) {
-			all.Problems = append(all.Problems, ce.Problems...)
-		} else if err != nil {
-			return err
-		}
-	}
-	if len(all.Problems) > 0 {
-		return all
 	}
 	fmt.Fprintln(opts.Factory.Stdout, "config OK")
 	return nil

@@ -76,9 +76,15 @@ type recordJSON struct {
 	Source     string `json:"source"`
 	InternalID string `json:"internal_id"`
 	Status     string `json:"status"`
-	Attempts   int    `json:"attempts"`
-	LastError  string `json:"last_error"`
-	UpdatedAt  string `json:"updated_at"`
+	// What the record booked, as the table shows it: null/"" when it
+	// books nothing (customers, items) or the ledger does not know.
+	Amount    *int64 `json:"amount"` // minor units of Currency
+	Currency  string `json:"currency"`
+	Account   string `json:"account"`
+	Date      string `json:"date"`
+	Attempts  int    `json:"attempts"`
+	LastError string `json:"last_error"`
+	UpdatedAt string `json:"updated_at"`
 }
 
 func newPayoutDoc(id string, ps ledger.PayoutState, problems []outcome.Problem, recs []ledger.RecordRow) payoutDoc {
@@ -90,10 +96,15 @@ func newPayoutDoc(id string, ps ledger.PayoutState, problems []outcome.Problem, 
 		ArrivalDate: day(ps.ArrivalDate), Problems: problems, UpdatedAt: optTime(ps.UpdatedAt),
 	}}
 	for _, r := range recs {
-		doc.Records = append(doc.Records, recordJSON{
+		rec := recordJSON{
 			Type: r.Type, ExternalID: r.ExternalID, Source: r.Source, InternalID: r.InternalID,
 			Status: r.Status, Attempts: r.Attempts, LastError: r.LastError, UpdatedAt: rfc3339(r.UpdatedAt),
-		})
+		}
+		if b := r.Booked; b.Known() {
+			amount := b.Amount
+			rec.Amount, rec.Currency, rec.Account, rec.Date = &amount, b.Currency, b.Account, b.Date
+		}
+		doc.Records = append(doc.Records, rec)
 	}
 	return doc
 }

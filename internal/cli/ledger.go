@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,10 +27,22 @@ func addLedgerFlags(cmd *cobra.Command) {
 	cmd.PersistentFlags().String("format", "table", "output format: table or json")
 }
 
+// ledgerFormats are the values of the ledger subcommands' --format.
+var ledgerFormats = []string{"table", "json"}
+
 // ledgerFormat is the inherited --format of a ledger subcommand.
 func ledgerFormat(cmd *cobra.Command) string {
 	format, _ := cmd.Flags().GetString("format")
 	return format
+}
+
+// checkLedgerFormat refuses a --format the ledger subcommands do not
+// print, as every other command does, rather than printing a table.
+func checkLedgerFormat(format string) error {
+	if !slices.Contains(ledgerFormats, format) {
+		return usageErr(fmt.Errorf("--format %q: want table or json", format), "")
+	}
+	return nil
 }
 
 // existingLedger is the ledger a ledger subcommand reads: it must exist.

@@ -37,6 +37,9 @@ func NewCmdLedgerRuns(f *Factory, runF func(*LedgerRunsOptions) error) *cobra.Co
 }
 
 func ledgerRunsRun(cmd *cobra.Command, opts *LedgerRunsOptions) error {
+	if err := checkLedgerFormat(opts.Format); err != nil {
+		return err
+	}
 	f := opts.Factory
 	l, err := existingLedger(f)
 	if err != nil {

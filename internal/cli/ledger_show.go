@@ -37,6 +37,9 @@ func NewCmdLedgerShow(f *Factory, runF func(*LedgerShowOptions) error) *cobra.Co
 }
 
 func ledgerShowRun(cmd *cobra.Command, opts *LedgerShowOptions) error {
+	if err := checkLedgerFormat(opts.Format); err != nil {
+		return err
+	}
 	f, id := opts.Factory, opts.Payout
 	l, err := existingLedger(f)
 	if err != nil {

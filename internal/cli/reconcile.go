@@ -139,6 +139,10 @@ func reconcileOnce(ctx context.Context, opts *ReconcileOptions) (*report.Report,
 	switch {
 	case interrupted:
 		return rep, interruptedErr(rep, ctx.Err())
+	case runErr != nil && len(opts.Payouts) > 0 && len(rep.Payouts) == 0 && errors.Is(runErr, payout.ErrNotFound):
+		// The run stopped reading the payouts it was given: one is not
+		// in this Stripe account.
+		return rep, usageErr(runErr, payoutNotFoundHint)
 	case runErr != nil:
 		return rep, classifyRunErr(runErr)
 	}
@@ -172,6 +176,9 @@ func (opts *ReconcileOptions) window() (from, to time.Time, err error) {
 	}
 	if len(opts.Payouts) > 0 && (opts.From != "" || opts.To != "") {
 		return from, to, usageErr(errors.New("--payout and --from/--to cannot be combined"), "")
+	}
+	if err := checkPayoutIDs(opts.Payouts); err != nil {
+		return from, to, err
 	}
 	if opts.Sandbox && opts.LedgerFlag {
 		return from, to, usageErr(errors.New("--ledger cannot be used with --sandbox: the sandbox's NetSuite lives only for this run"),

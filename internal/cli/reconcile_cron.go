@@ -38,9 +38,14 @@ func reconcileRun(ctx context.Context, opts *ReconcileOptions) error {
 }
 
 // pinger is notify.ping_url's, or nil when there is none (or no config
-// to read it from: the run's own error says why).
+// to read it from: the run's own error says why). A dry run never pings:
+// a CI job sharing the production config would otherwise report the daily
+// run as done on a day it did not run.
 func (opts *ReconcileOptions) pinger() *notify.Pinger {
 	f := opts.Factory
+	if opts.DryRun {
+		return nil
+	}
 	cfg, err := f.Config()
 	if err != nil || cfg.Notify.PingURL.Reveal() == "" {
 		return nil

@@ -50,8 +50,9 @@ func cmdPings(ts *testscript.TestScript, neg bool, args []string) {
 	pl := v.(*pingLog)
 	pl.mu.Lock()
 	defer pl.mu.Unlock()
+	out := ts.Stdout() // even with no request: stdout is then empty, not the last exec's
 	for _, r := range pl.reqs {
-		fmt.Fprintln(ts.Stdout(), r)
+		fmt.Fprintln(out, r)
 	}
 	pl.reqs = nil
 }

@@ -105,7 +105,7 @@ func Keys() []Key {
 	keys := append(connectionKeys(), bookKeys()...)
 	keys = append(append(keys, webhookKeys()...), volumeKeys()...)
 	keys = append(keys,
-		keySecret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings: <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"))
+		keySecret("notify.ping_url", "healthcheck URL `nsrecon reconcile` pings (never a --dry-run): <url>/start, then <url> on success or <url>/<exit code> (healthchecks.io convention)"))
 	for i := range keys {
 		keys[i].Env = []string{EnvName(keys[i].Name)}
 	}

@@ -62,7 +62,9 @@ func fetch[T any](ctx context.Context, r *Reader, m map[string]*T, id, what stri
 		return err
 	})
 	if isMissing(err) {
-		r.log.Warn("stripe object is missing; the payout will be held", "id", id, "error", err)
+		// No consequence in the message: a reconcile holds the payout, an
+		// invoice sync fails; each says so in its own report.
+		r.log.Warn("stripe object is missing", "id", id, "error", err)
 		r.mu.Lock()
 		r.missing[id] = true
 		r.mu.Unlock()

@@ -324,7 +324,7 @@ func (s *Server) claim(ctx context.Context, inflight map[string]bool) []claimed 
 		evs, err := s.cfg.Ledger.QueuedEvents(ctx, id)
 		if err != nil {
 			if ctx.Err() == nil {
-				s.log.Error("reading the webhook queue", "invoice", id, "err", err)
+				s.log.Error("reading the webhook queue", kindOf(id).name, id, "err", err)
 			}
 			continue
 		}
@@ -351,46 +351,48 @@ func (s *Server) nextWait(ctx context.Context) time.Duration {
 	return d
 }
 
-// process syncs one invoice and settles its events; it reports whether
-// the sync was cut short by ctx.
-func (s *Server) process(ctx context.Context, invoice string, events []ledger.Event) (interrupted bool) {
+// process syncs one object (an invoice; with webhook.events: all also a
+// charge, a payout, …) and settles its events; it reports whether the
+// sync was cut short by ctx. Its log lines name the object by its kind.
+func (s *Server) process(ctx context.Context, id string, events []ledger.Event) (interrupted bool) {
 	ids := make([]string, len(events))
 	attempts := 0
 	for i, e := range events {
 		ids[i] = e.ID
 		attempts = max(attempts, e.Attempts)
 	}
-	log := s.log.With("invoice", invoice, "events", len(ids))
+	kind := kindOf(id)
+	log := s.log.With(kind.name, id, "events", len(ids))
 	start := time.Now()
-	res, err := s.cfg.Syncer.Sync(ctx, invoice)
+	res, err := s.cfg.Syncer.Sync(ctx, id)
 	// The outcome is recorded even when ctx has just ended.
 	lctx := context.WithoutCancel(ctx)
 	var lerr error
 	switch {
 	case err != nil && ctx.Err() != nil:
-		log.Info("invoice sync interrupted; its events stay queued")
+		log.Info(kind.name + " sync interrupted; its events stay queued")
 		return true
 	case err != nil:
 		// The ledger failed under the pusher; try again later.
 		next := s.backoff(attempts)
-		log.Error("invoice sync failed", "err", err, "retry_in", next)
+		log.Error(kind.name+" sync failed", "err", err, "retry_in", next)
 		lerr = s.cfg.Ledger.RetryEvents(lctx, ids, err.Error(), s.cfg.Now().Add(next))
 	case res.Status == outcome.Synced:
-		log.Info("invoice synced", "netsuite_id", res.NetSuiteID, "pushed", res.Pushed, "skipped", res.Skipped,
+		log.Info(kind.name+" synced", "netsuite_id", res.NetSuiteID, "pushed", res.Pushed, "skipped", res.Skipped,
 			"elapsed", time.Since(start))
 		lerr = s.cfg.Ledger.FinishEvents(lctx, ids, ledger.EventDone, "")
 	case res.Status == outcome.Held:
 		msg := problemText(res.Problems)
-		log.Warn("invoice held; fix it, then run nsrecon invoices sync "+invoice, "problems", msg)
+		log.Warn(kind.name+" held; fix it, "+kind.retry(id), "problems", msg)
 		lerr = s.cfg.Ledger.FinishEvents(lctx, ids, ledger.EventHeld, msg)
 	case res.Retry:
 		next := s.backoff(attempts)
 		msg := problemText(res.Problems)
-		log.Warn("invoice sync failed; retrying", "attempt", attempts+1, "retry_in", next, "err", msg)
+		log.Warn(kind.name+" sync failed; retrying", "attempt", attempts+1, "retry_in", next, "err", msg)
 		lerr = s.cfg.Ledger.RetryEvents(lctx, ids, msg, s.cfg.Now().Add(next))
 	default:
 		msg := problemText(res.Problems)
-		log.Error("invoice sync refused; fix the cause, then run nsrecon invoices sync "+invoice, "err", msg)
+		log.Error(kind.name+" sync refused; fix the cause, "+kind.retry(id), "err", msg)
 		lerr = s.cfg.Ledger.FinishEvents(lctx, ids, ledger.EventFailed, msg)
 	}
 	if lerr != nil {
