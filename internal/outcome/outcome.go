@@ -54,6 +54,7 @@ const (
 	CodeOverRefund      = "OVER_REFUND"            // a refund or dispute takes back more than is open on its payment
 	CodeNotInNetSuite   = "NOT_IN_NETSUITE"        // verification: something the plan relies on is missing in NetSuite
 	CodeNotOpen         = "NOT_OPEN_IN_NETSUITE"   // verification: less is open in NetSuite than the plan applies
+	CodeWrongKind       = "WRONG_KIND_IN_NETSUITE" // verification: a configured internal ID is the wrong kind of record (a bank account that is not a Bank account)
 	CodeMalformed       = "MALFORMED_STRIPE_DATA"  // a Stripe field is missing or malformed
 	CodeInvalidEmail    = "INVALID_EMAIL"          // a customer's email is not an address NetSuite accepts
 	CodePartlyWritten   = "PARTLY_WRITTEN"         // some of the payout's records exist in NetSuite, not all

@@ -139,7 +139,8 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 		return err
 	}
 	known := knownSet{dryRun: opts.DryRun, planned: map[string]bool{}, remote: map[string]bool{}, emails: map[string]string{},
-		verified: map[string]bool{}, open: map[string]string{}, refundable: map[string]int64{}, looked: map[string]bool{}}
+		verified: map[string]bool{}, open: map[string]string{}, refundable: map[string]int64{}, looked: map[string]bool{},
+		absent: map[string]bool{}, kinds: map[string]string{}, keys: configKeys(opts.Settings)}
 	if r.Ledger != nil {
 		ids, err := r.Ledger.Known(ctx)
 		if err != nil {
