@@ -117,6 +117,10 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*report.Report, error) 
 			runErr = err
 		}
 	}
+	rep.Run.Complete = runErr == nil
+	if runErr != nil {
+		rep.Run.StoppedBy = runErr.Error()
+	}
 	return rep, runErr
 }
 
@@ -150,28 +154,41 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 	}
 	for i, po := range pos {
 		if err := ctx.Err(); err != nil {
+			rep.Run.NotReached = payoutIDs(pos[i:])
 			return err
 		}
 		if r.Progress != nil {
 			r.Progress(i+1, len(pos), po.ID)
 		}
 		if done, entry, err := r.alreadyReconciled(ctx, po); err != nil {
+			rep.Run.NotReached = payoutIDs(pos[i:])
 			return err
 		} else if done {
 			rep.Payouts = append(rep.Payouts, entry)
 			continue
 		}
 		entry, err := r.one(ctx, opts, po, known)
+		rest := pos[i:]
 		if entry.ID != "" {
 			// Also when the run stops here (interrupted, NetSuite gone):
 			// the report and the run's counts show what this payout got.
 			rep.Payouts = append(rep.Payouts, entry)
+			rest = pos[i+1:]
 		}
 		if err != nil {
+			rep.Run.NotReached = payoutIDs(rest)
 			return err
 		}
 	}
 	return nil
+}
+
+func payoutIDs(pos []payout.Payout) []string {
+	out := make([]string, len(pos))
+	for i, po := range pos {
+		out[i] = po.ID
+	}
+	return out
 }
 
 // alreadyReconciled reports a payout an earlier run reconciled without
