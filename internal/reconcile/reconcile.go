@@ -96,7 +96,13 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*report.Report, error) 
 
 	var runID int64
 	if !opts.DryRun && r.Ledger != nil {
-		runID, err = r.Ledger.StartRun(ctx, ledger.RunInfo{StartedAt: now, WindowFrom: from, WindowTo: to})
+		ri := ledger.RunInfo{StartedAt: now, WindowFrom: from, WindowTo: to}
+		if len(opts.PayoutIDs) > 0 {
+			// A --payout run covers those payouts, no window: recording
+			// the default one would claim days it never listed.
+			ri.WindowFrom, ri.WindowTo = time.Time{}, time.Time{}
+		}
+		runID, err = r.Ledger.StartRun(ctx, ri)
 		if err != nil {
 			return rep, err
 		}
