@@ -19,7 +19,8 @@ const (
 	Synced Status = "synced"
 	// Waiting: Stripe is still assigning the payout's balance transactions
 	// (reconciliation_status in_progress); nothing was read or planned and
-	// the next run retries it. Never kept in the ledger.
+	// the next run retries it. Never a ledger status: the ledger keeps
+	// such a payout as listed (Ready) until a run reads it.
 	Waiting Status = "waiting"
 )
 

@@ -420,8 +420,8 @@ func (r *Runner) log() *slog.Logger {
 
 // waiting reports a payout Stripe is still assigning balance transactions
 // to (reconciliation_status in_progress): listing them now could miss
-// some, so nothing is read or planned, nothing is kept in the ledger, and
-// the next run retries it.
+// some, so nothing is read or planned and the next run retries it (the
+// ledger keeps it as listed, status ready, from recordListing).
 func waiting(po payout.Payout) report.Payout {
 	entry := report.FromPlan(&plan.Plan{Kind: plan.KindPayout, Payout: po}, 0)
 	entry.Status = outcome.Waiting
