@@ -24,7 +24,7 @@ const (
 
 // RunInfo describes a run as it starts.
 type RunInfo struct {
-	StartedAt  time.Time // zero: the ledger's clock
+	StartedAt time.Time // zero: the ledger's clock
 	// WindowFrom and WindowTo are the payout arrival window, both days
 	// inclusive (UTC midnight of the first and the last day); zero for a
 	// run of explicit payouts (--payout), which has no window.
