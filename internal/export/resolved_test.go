@@ -22,7 +22,7 @@ type collect struct {
 	totals []Total
 }
 
-func (c *collect) Row(r *Row) error     { c.rows = append(c.rows, *r); return nil }
+func (c *collect) Row(r *Row) error      { c.rows = append(c.rows, *r); return nil }
 func (c *collect) Payout(t *Total) error { c.totals = append(c.totals, *t); return nil }
 func (c *collect) Close() error          { return nil }
 
