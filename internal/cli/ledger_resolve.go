@@ -61,6 +61,12 @@ func ledgerResolveRun(cmd *cobra.Command, opts *LedgerResolveOptions) error {
 	if ps.Status == outcome.Reconciled {
 		return usageErr(fmt.Errorf("payout %s is already reconciled", id), "")
 	}
+	if ps.Status != outcome.Held && ps.Status != outcome.Failed {
+		// ready: listed by a run and not processed yet (or waiting for
+		// Stripe): the next run reconciles it.
+		return usageErr(fmt.Errorf("payout %s is %s, not held or failed: the next run reconciles it", id, ps.Status),
+			"only payouts a run has held or failed can be resolved; see nsrecon ledger show "+id)
+	}
 	problems, err := json.Marshal([]outcome.Problem{{Code: "RESOLVED_BY_HAND", Object: id, Message: opts.Note}})
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nsrecon/nsrecon/internal/ledger"
 	"github.com/nsrecon/nsrecon/internal/report"
 )
 
@@ -56,10 +57,19 @@ func ledgerRunsRun(cmd *cobra.Command, opts *LedgerRunsOptions) error {
 	t.Header("Run", "Started", "Ended", "Window", "Dry", "Payouts", "Reconciled", "Held", "Failed", "Records", "Outcome")
 	for _, r := range rows {
 		t.Append(fmt.Sprint(r.ID), ts(r.StartedAt), ts(r.EndedAt),
-			r.WindowFrom.Format(time.DateOnly)+" … "+r.WindowTo.Format(time.DateOnly),
+			window(r.RunInfo),
 			yesNo(r.DryRun), fmt.Sprint(r.PayoutsTotal), fmt.Sprint(r.PayoutsReconciled),
 			fmt.Sprint(r.PayoutsHeld), fmt.Sprint(r.PayoutsFailed), fmt.Sprint(r.RecordsPushed),
 			firstNonEmpty(r.Outcome, "running or killed"))
 	}
 	return t.Render()
+}
+
+// window is a run's arrival window, both days inclusive; a --payout run
+// has none.
+func window(ri ledger.RunInfo) string {
+	if ri.WindowFrom.IsZero() && ri.WindowTo.IsZero() {
+		return "(--payout)"
+	}
+	return ri.WindowFrom.Format(time.DateOnly) + " … " + ri.WindowTo.Format(time.DateOnly)
 }

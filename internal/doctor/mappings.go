@@ -40,35 +40,90 @@ type target struct {
 	symbol  string   // for currencies: the ISO code
 }
 
+// AccountKind is what the account under a config key must be: a phrase
+// for messages and the NetSuite account types (acctType ids, SuiteQL
+// account.accttype) it may have.
+type AccountKind struct {
+	What  string
+	Types []string
+}
+
+// accountKinds is the one table of account keys: doctor checks every
+// configured one, and reconcile checks those a plan uses before its first
+// write. Keys with one entry per currency or category are in
+// accountPrefixes.
+var accountKinds = map[string]AccountKind{
+	"accounts.undeposited_funds": {"the Undeposited Funds account", undepTypes},
+	"accounts.stripe_fees":       {"an expense account for Stripe fees", expenseTypes},
+	"accounts.fee_tax":           {"the account for tax on Stripe fees", feeTaxTypes},
+	"accounts.application_fees":  {"an income account for application fees", incomeTypes},
+	"accounts.dispute_fees":      {"an expense account for dispute fees", expenseTypes},
+	"accounts.fx_difference":     {"an income or expense account for FX differences", pnlTypes},
+	"accounts.rounding":          {"an income or expense account for rounding differences", pnlTypes},
+	"accounts.sales":             {"an income account for gross charges (summary mode)", incomeTypes},
+	"accounts.refunds":           {"an income or expense account for refunds and disputes (summary mode)", pnlTypes},
+	"accounts.sales_tax":         {"a liability account for sales tax (summary mode)", []string{"OthCurrLiab", "LongTermLiab"}},
+	"rules.orphan_account":       {"a posting account", postingTypes},
+	"items.income_account":       {"an income account for the items nsrecon creates", incomeTypes},
+	"items.discount_account":     {"an income or expense account for discounts", pnlTypes},
+}
+
+// accountPrefixes are the account keys with one entry per payout currency
+// or reporting category.
+var accountPrefixes = []struct {
+	prefix string
+	kind   func(suffix string) AccountKind
+}{
+	{"accounts.bank.", func(cur string) AccountKind {
+		return AccountKind{"the bank account " + strings.ToUpper(cur) + " payouts land in", bankTypes}
+	}},
+	{"accounts.categories.", func(string) AccountKind { return AccountKind{"a posting account", postingTypes} }},
+}
+
+// AccountKindOf returns what the account under key must be; false for a
+// key that names no account doctor knows the kind of.
+func AccountKindOf(key string) (AccountKind, bool) {
+	if k, ok := accountKinds[key]; ok {
+		return k, true
+	}
+	for _, p := range accountPrefixes {
+		if suffix, ok := strings.CutPrefix(key, p.prefix); ok {
+			return p.kind(suffix), true
+		}
+	}
+	return AccountKind{}, false
+}
+
 // targets lists every internal ID the config names, one row per key: the
 // table every mapping check reads.
 func targets(c *config.Config) []target {
-	acct := func(key, id, what string, types []string) target {
-		return target{key: key, id: id, what: what, records: []string{"account"}, acct: types}
+	acct := func(key, id string) target {
+		k, _ := AccountKindOf(key)
+		return target{key: key, id: id, what: k.What, records: []string{"account"}, acct: k.Types}
 	}
 	a := c.Accounts
-	out := []target{acct("accounts.undeposited_funds", a.UndepositedFunds, "the Undeposited Funds account", undepTypes)}
+	out := []target{acct("accounts.undeposited_funds", a.UndepositedFunds)}
 	for _, cur := range sortedKeys(a.Bank) {
-		t := acct("accounts.bank."+cur, a.Bank[cur], "the bank account "+strings.ToUpper(cur)+" payouts land in", bankTypes)
+		t := acct("accounts.bank."+cur, a.Bank[cur])
 		t.ccy = cur
 		out = append(out, t)
 	}
 	out = append(out,
-		acct("accounts.stripe_fees", a.StripeFees, "an expense account for Stripe fees", expenseTypes),
-		acct("accounts.fee_tax", a.FeeTax, "the account for tax on Stripe fees", feeTaxTypes),
-		acct("accounts.application_fees", a.ApplicationFees, "an income account for application fees", incomeTypes),
-		acct("accounts.dispute_fees", a.DisputeFees, "an expense account for dispute fees", expenseTypes),
-		acct("accounts.fx_difference", a.FXDifference, "an income or expense account for FX differences", pnlTypes),
-		acct("accounts.rounding", a.Rounding, "an income or expense account for rounding differences", pnlTypes),
-		acct("accounts.sales", a.Sales, "an income account for gross charges (summary mode)", incomeTypes),
-		acct("accounts.refunds", a.Refunds, "an income or expense account for refunds and disputes (summary mode)", pnlTypes),
-		acct("accounts.sales_tax", a.SalesTax, "a liability account for sales tax (summary mode)", []string{"OthCurrLiab", "LongTermLiab"}),
-		acct("rules.orphan_account", c.Rules.OrphanAccount, "a posting account", postingTypes),
-		acct("items.income_account", c.Items.IncomeAccount, "an income account for the items nsrecon creates", incomeTypes),
-		acct("items.discount_account", c.Items.DiscountAccount, "an income or expense account for discounts", pnlTypes),
+		acct("accounts.stripe_fees", a.StripeFees),
+		acct("accounts.fee_tax", a.FeeTax),
+		acct("accounts.application_fees", a.ApplicationFees),
+		acct("accounts.dispute_fees", a.DisputeFees),
+		acct("accounts.fx_difference", a.FXDifference),
+		acct("accounts.rounding", a.Rounding),
+		acct("accounts.sales", a.Sales),
+		acct("accounts.refunds", a.Refunds),
+		acct("accounts.sales_tax", a.SalesTax),
+		acct("rules.orphan_account", c.Rules.OrphanAccount),
+		acct("items.income_account", c.Items.IncomeAccount),
+		acct("items.discount_account", c.Items.DiscountAccount),
 	)
 	for _, cat := range sortedKeys(a.Categories) {
-		out = append(out, acct("accounts.categories."+cat, a.Categories[cat], "a posting account", postingTypes))
+		out = append(out, acct("accounts.categories."+cat, a.Categories[cat]))
 	}
 	item := func(key, id string) target {
 		return target{key: key, id: id, what: "an item usable on invoices and credit memos", records: saleItemTypes}

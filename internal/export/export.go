@@ -110,7 +110,7 @@ func (e *Exporter) one(ctx context.Context, id string, w Writer) error {
 	for _, r := range recs {
 		x.records[r.ExternalID] = r
 	}
-	known := &ledgerKnown{ctx: ctx, l: e.Ledger, own: x.records}
+	known := &ledgerKnown{ctx: ctx, l: e.Ledger, own: x.records, synced: chargeInvoices(snap)}
 	x.plan = plan.Build(snap, e.Settings, known)
 	if known.err != nil {
 		return known.err
@@ -125,11 +125,17 @@ func (e *Exporter) one(ctx context.Context, id string, w Writer) error {
 // payout: the records of other payouts exist, this payout's own were still
 // to be made. It asks the ledger per ID so that memory does not grow with
 // the ledger.
+//
+// synced are the external IDs of the invoices of the payout's charges: one
+// the ledger has from no payout (made by invoices sync or the listener
+// before the charge was paid out) is planned again, so the trail shows it
+// beside the payment that settles it, with its internal ID.
 type ledgerKnown struct {
-	ctx context.Context
-	l   *ledger.Ledger
-	own map[string]ledger.RecordRow
-	err error
+	ctx    context.Context
+	l      *ledger.Ledger
+	own    map[string]ledger.RecordRow
+	synced map[string]bool
+	err    error
 }
 
 func (k *ledgerKnown) Has(id string) bool {
@@ -139,11 +145,31 @@ func (k *ledgerKnown) Has(id string) bool {
 	if k.err != nil {
 		return false
 	}
+	if k.synced[id] {
+		row, ok, err := k.l.Record(k.ctx, id)
+		if err != nil {
+			k.err = err
+			return false
+		}
+		return ok && row.Status == ledger.RecordDone && row.PayoutID != ""
+	}
 	_, ok, err := k.l.InternalID(k.ctx, id)
 	if err != nil {
 		k.err = err
 	}
 	return ok
+}
+
+// chargeInvoices are the external IDs of the invoices the payout's charges
+// pay.
+func chargeInvoices(snap *payout.Snapshot) map[string]bool {
+	out := map[string]bool{}
+	for _, bt := range snap.Transactions {
+		if ch := snap.Charges[bt.Source]; ch != nil && bt.Source == ch.ID && ch.Invoice != "" {
+			out[plan.ExternalID(ch.Invoice)] = true
+		}
+	}
+	return out
 }
 
 // problemCodes returns the distinct codes of the problems a ledger row

@@ -22,6 +22,7 @@ import (
 	"github.com/nsrecon/nsrecon/internal/netsuite"
 	"github.com/nsrecon/nsrecon/internal/payout"
 	"github.com/nsrecon/nsrecon/internal/payout/stripefake"
+	"github.com/nsrecon/nsrecon/internal/plan"
 	"github.com/nsrecon/nsrecon/internal/push"
 	"github.com/nsrecon/nsrecon/internal/reconcile"
 	"github.com/nsrecon/nsrecon/internal/sandbox"
@@ -46,6 +47,13 @@ func reconcileScenario(t *testing.T, name string) *reconciled {
 
 // reconcileScenarioIn reconciles a scenario in a reconcile.mode.
 func reconcileScenarioIn(t *testing.T, name, mode string) *reconciled {
+	t.Helper()
+	return reconcileScenarioWith(t, name, mode, nil)
+}
+
+// reconcileScenarioWith reconciles a scenario after before, if set, has
+// pushed what it likes with the same pusher (invoices sync).
+func reconcileScenarioWith(t *testing.T, name, mode string, before func(*payout.Reader, *push.Pusher, plan.Settings)) *reconciled {
 	t.Helper()
 	ctx := context.Background()
 	sc, err := stripefake.LoadScenario(filepath.Join("..", "..", "testdata", "scenarios", name))
@@ -78,10 +86,14 @@ func reconcileScenarioIn(t *testing.T, name, mode string) *reconciled {
 		t.Fatal(err)
 	}
 	// One request at a time: internal IDs come out the same every run.
-	r := &reconcile.Runner{Stripe: reader, Ledger: l, Push: push.New(ns, l, push.Options{Concurrency: 1, Queue: -1}), Records: ns, Customers: ns}
+	pusher := push.New(ns, l, push.Options{Concurrency: 1, Queue: -1})
+	r := &reconcile.Runner{Stripe: reader, Ledger: l, Push: pusher, Records: ns, Customers: ns}
 	from, to := sc.ArrivalWindow()
 	cfg.Reconcile.Mode = mode
 	settings := plansettings.From(cfg)
+	if before != nil {
+		before(reader, pusher, settings)
+	}
 	if _, err := r.Run(ctx, reconcile.Options{From: from, To: to, Settings: settings}); err != nil {
 		t.Fatal(err)
 	}

@@ -86,8 +86,12 @@ func (x *payoutExport) write(w Writer) error {
 		DepositID: x.depositID, Status: string(x.state.Status), RunID: x.runID, Problems: x.problems}
 	if len(x.plan.Trace) == 0 {
 		// Nothing Stripe lists (a manual payout): one row names the payout
-		// and why it is held.
+		// and why it is held, with the payout's amount as its gross and
+		// net, so the rows net to the payout (balanced once it is resolved
+		// by hand).
 		r := x.base(nil)
+		r.HasAmounts, r.Gross, r.Net = true, po.Amount, po.Amount
+		t.Gross, t.Net = po.Amount, po.Amount
 		t.Rows++
 		if err := w.Row(&r); err != nil {
 			return err

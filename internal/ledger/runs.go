@@ -24,8 +24,11 @@ const (
 
 // RunInfo describes a run as it starts.
 type RunInfo struct {
-	StartedAt  time.Time // zero: the ledger's clock
-	WindowFrom time.Time // payout arrival window [from, to)
+	StartedAt time.Time // zero: the ledger's clock
+	// WindowFrom and WindowTo are the payout arrival window, both days
+	// inclusive (UTC midnight of the first and the last day); zero for a
+	// run of explicit payouts (--payout), which has no window.
+	WindowFrom time.Time
 	WindowTo   time.Time
 	DryRun     bool
 	PID        int    // zero: this process

@@ -13,7 +13,24 @@ const (
 	TableCustomer    = "customer"
 	TableItem        = "item"
 	TableTransaction = "transaction"
+	// Tables of the internal IDs the config names (verified before a
+	// payout's first write, looked up by internal ID only).
+	TableAccount        = "account"
+	TableCurrency       = "currency"
+	TableSubsidiary     = "subsidiary"
+	TableDepartment     = "department"
+	TableClassification = "classification"
+	TableLocation       = "location"
 )
+
+// kindColumns are, per table, the SuiteQL column that says what kind of
+// record it is (Found.Kind): an account's type, a currency's ISO code.
+var kindColumns = map[string]string{TableAccount: "accttype", TableCurrency: "symbol"}
+
+// byIDOnly are the tables looked up by internal ID alone: the config names
+// their records, nsrecon never gives them external IDs.
+var byIDOnly = map[string]bool{TableAccount: true, TableCurrency: true, TableSubsidiary: true,
+	TableDepartment: true, TableClassification: true, TableLocation: true}
 
 // LookupBatch is how many IDs one lookup query names at most: SuiteQL (on
 // Oracle) allows 1000 values in an IN list; half keeps the query text short.
@@ -27,6 +44,9 @@ type Found struct {
 	// transaction's currency: an invoice's amount unpaid, a customer
 	// payment's or credit memo's unapplied amount. "" for other records.
 	Open string
+	// Kind is an account's type (accttype: "Bank", "Expense", …) or a
+	// currency's ISO code (symbol); "" for other tables.
+	Kind string
 }
 
 // openColumns are the SuiteQL columns of what is open on a transaction:
@@ -35,14 +55,21 @@ type Found struct {
 var openColumns = []string{"foreignamountunpaid", "foreignpaymentamountunused"}
 
 // LookUp finds the records of a SuiteQL table (TableCustomer, TableItem,
-// TableTransaction) that have one of the internal IDs or external IDs, in
+// TableTransaction; by internal ID only, TableAccount and the other
+// tables of config IDs) that have one of the internal IDs or external IDs, in
 // one query per LookupBatch values (paged like every SuiteQL query). IDs
 // that are not all digits are never internal IDs and are skipped. It reads
 // only: it is what verifies a plan before its first write.
 func (c *Client) LookUp(ctx context.Context, table string, ids, externalIDs []string) ([]Found, error) {
 	cols := "id, externalid"
-	if table == TableTransaction {
+	switch {
+	case table == TableTransaction:
 		cols += ", " + strings.Join(openColumns, ", ")
+	case byIDOnly[table]:
+		cols, externalIDs = "id", nil
+	}
+	if k := kindColumns[table]; k != "" {
+		cols += ", " + k
 	}
 	var out []Found
 	var numeric []string
@@ -63,7 +90,7 @@ func (c *Client) LookUp(ctx context.Context, table string, ids, externalIDs []st
 			if err := dec.Decode(&r); err != nil {
 				return err
 			}
-			f := Found{ID: text(r["id"]), ExternalID: text(r["externalid"])}
+			f := Found{ID: text(r["id"]), ExternalID: text(r["externalid"]), Kind: text(r[kindColumns[table]])}
 			for _, col := range openColumns {
 				if v := text(r[col]); v != "" {
 					f.Open = v

@@ -19,7 +19,8 @@ const (
 	Synced Status = "synced"
 	// Waiting: Stripe is still assigning the payout's balance transactions
 	// (reconciliation_status in_progress); nothing was read or planned and
-	// the next run retries it. Never kept in the ledger.
+	// the next run retries it. Never a ledger status: the ledger keeps
+	// such a payout as listed (Ready) until a run reads it.
 	Waiting Status = "waiting"
 )
 
@@ -54,6 +55,7 @@ const (
 	CodeOverRefund      = "OVER_REFUND"            // a refund or dispute takes back more than is open on its payment
 	CodeNotInNetSuite   = "NOT_IN_NETSUITE"        // verification: something the plan relies on is missing in NetSuite
 	CodeNotOpen         = "NOT_OPEN_IN_NETSUITE"   // verification: less is open in NetSuite than the plan applies
+	CodeWrongKind       = "WRONG_KIND_IN_NETSUITE" // verification: a configured internal ID is the wrong kind of record (a bank account that is not a Bank account)
 	CodeMalformed       = "MALFORMED_STRIPE_DATA"  // a Stripe field is missing or malformed
 	CodeInvalidEmail    = "INVALID_EMAIL"          // a customer's email is not an address NetSuite accepts
 	CodePartlyWritten   = "PARTLY_WRITTEN"         // some of the payout's records exist in NetSuite, not all

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nsrecon/nsrecon/internal/category"
@@ -197,4 +198,34 @@ func (s *Settings) Mapping(k Key) Mapping {
 		m.ID = s.Categories[cat]
 	}
 	return m
+}
+
+// Mappings returns every NetSuite mapping that is set: the fixed keys
+// above and one per bank account, currency, category and account line, in
+// key order. The verification before a payout's first write names the key
+// of an internal ID NetSuite does not have.
+func (s *Settings) Mappings() []Mapping {
+	var out []Mapping
+	add := func(k Key, id string) {
+		if id != "" {
+			out = append(out, Mapping{Key: k, ID: id})
+		}
+	}
+	for k, get := range fixedMappings {
+		add(k, get(s))
+	}
+	for k, id := range s.AccountLines {
+		add(Key(k), id)
+	}
+	for cur, id := range s.BankAccounts {
+		add(BankKey(cur), id)
+	}
+	for ccy, id := range s.Currencies {
+		add(CurrencyKey(ccy), id)
+	}
+	for cat, id := range s.Categories {
+		add(CategoryKey(cat), id)
+	}
+	slices.SortFunc(out, func(a, b Mapping) int { return strings.Compare(string(a.Key), string(b.Key)) })
+	return out
 }

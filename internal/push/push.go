@@ -78,6 +78,10 @@ type Result struct {
 	// Problems hold a payout before any record was written (an existing
 	// customer NetSuite would not give a needed currency).
 	Problems []outcome.Problem
+	// Total is the number of the plan's records; Interrupted, that the run
+	// was cancelled before the payout finished (nothing was refused).
+	Total       int
+	Interrupted bool
 }
 
 // Pusher pushes plans. It is safe for concurrent use, but payouts are meant
@@ -132,7 +136,7 @@ func New(w Writer, l *ledger.Ledger, opts Options) *Pusher {
 // it is upserted again by external ID. Customers and items are made once,
 // as by the daily run.
 func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
-	res := Result{PayoutID: pl.Payout.ID}
+	res := Result{PayoutID: pl.Payout.ID, Total: len(pl.Records)}
 	if pl.Held() {
 		res.Status = outcome.Held
 		if pl.IsInvoicePlan() {
@@ -168,6 +172,7 @@ func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 		res.Status = outcome.Failed
 		return res, runErr
 	}
+	res.Interrupted = runErr != nil
 	err = p.recordPayout(ctx, pl, &res, runErr)
 	p.log.LogAttrs(ctx, slog.LevelInfo, "payout pushed", slog.String("payout", res.PayoutID),
 		slog.String("status", string(res.Status)), slog.Int("pushed", res.Pushed), slog.Int("skipped", res.Skipped),

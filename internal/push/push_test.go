@@ -179,9 +179,11 @@ func TestPushPermanentError(t *testing.T) {
 		len(problems) != 2 || problems[0].Code != e.Code || !strings.Contains(problems[0].Message, e.Detail) {
 		t.Fatalf("payout row %+v (%v)", ps, err)
 	}
-	// The second problem names exactly the records the payout left in NetSuite.
-	if pw := problems[1]; pw.Code != outcome.CodePartlyWritten || !strings.Contains(pw.Message, fmt.Sprintf("%d of its records exist", res.Pushed)) ||
-		strings.Contains(pw.Message, inv.ExternalID+" ") || !strings.Contains(pw.Message, eid("ch", "po_bad", 0)) {
+	// The second problem counts, by type, the records the payout left in
+	// NetSuite (ledger show lists each).
+	if pw := problems[1]; pw.Code != outcome.CodePartlyWritten ||
+		!strings.Contains(pw.Message, fmt.Sprintf("%d of its %d records exist (customer 2, invoice %d, customerPayment %d)", res.Pushed, len(bad.Records), res.Pushed-2-5, 5)) ||
+		!strings.HasPrefix(pw.Fix, "fix what NetSuite refused") {
 		t.Fatalf("partly written: %+v", pw)
 	}
 	if retry, _ := l.PayoutsToRetry(ctx); len(retry) != 1 || retry[0] != "po_bad" {
@@ -294,6 +296,14 @@ func TestPushCancel(t *testing.T) {
 	ps, _, _ := l.Payout(context.Background(), "po_1")
 	if ps.Status != outcome.Failed || !strings.Contains(string(ps.Problems), CodeInterrupted) {
 		t.Errorf("payout row %+v", ps)
+	}
+	// The PARTLY_WRITTEN problem says interrupted, N of M, counts by type
+	// (the full list is ledger show's), and blames no refusal.
+	pw, ok := res.PartlyWritten()
+	want := fmt.Sprintf("payout po_1 was interrupted after writing %d of %d records (customer ", res.Pushed, len(pl.Records))
+	if !ok || !strings.HasPrefix(pw.Message, want) || strings.Contains(pw.Message, "stripe_") ||
+		!strings.HasPrefix(pw.Fix, "run again to finish") || strings.Contains(pw.Fix, "refused") || !strings.Contains(pw.Fix, "ledger show po_1") {
+		t.Errorf("partly written after an interrupt: %+v", pw)
 	}
 
 	res = pushOK(t, New(c, l, Options{}), pl)

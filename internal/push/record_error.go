@@ -86,16 +86,51 @@ func recordError(err error) *RecordError {
 	return &RecordError{Code: CodeRequestFailed, Detail: err.Error(), Permanent: netsuite.IsPermanent(err)}
 }
 
-// PartlyWritten is the problem of a payout that failed with some of its
-// records in NetSuite: it names exactly those (ledger show lists them
-// too), so nobody books them again by hand; the next run finishes the
-// payout, skipping them.
+// listWrittenUpTo is how many records a PARTLY_WRITTEN problem names one
+// by one; beyond it, counts by type (ledger show lists every one).
+const listWrittenUpTo = 5
+
+// PartlyWritten is the problem of a payout that failed, or was
+// interrupted, with some of its records in NetSuite: how many of how many,
+// by type (each one when there are few; ledger show lists them all), so
+// nobody books them again by hand; the next run finishes the payout,
+// skipping them.
 func (res Result) PartlyWritten() (outcome.Problem, bool) {
 	if res.Status != outcome.Failed || len(res.Written) == 0 {
 		return outcome.Problem{}, false
 	}
+	n, of := len(res.Written), max(res.Total, len(res.Written))
+	what := writtenByType(res.Written)
+	if n <= listWrittenUpTo {
+		what = strings.Join(res.Written, ", ")
+	}
+	show := "nsrecon ledger show " + res.PayoutID + " lists them"
+	if res.Interrupted {
+		return outcome.Problem{Code: outcome.CodePartlyWritten, Object: res.PayoutID,
+			Message: fmt.Sprintf("payout %s was interrupted after writing %d of %d records (%s); the rest, and its deposit, are not in NetSuite yet",
+				res.PayoutID, n, of, what),
+			Fix: "run again to finish: the next run sends none of these again (" + show + "); do not enter them by hand"}, true
+	}
 	return outcome.Problem{Code: outcome.CodePartlyWritten, Object: res.PayoutID,
-		Message: fmt.Sprintf("payout %s is partly in NetSuite: %d of its records exist (%s); the rest, and its deposit, do not",
-			res.PayoutID, len(res.Written), strings.Join(res.Written, ", ")),
-		Fix: "fix what NetSuite refused and run again: the next run finishes the payout and sends none of these again; do not enter them by hand"}, true
+		Message: fmt.Sprintf("payout %s is partly in NetSuite: %d of its %d records exist (%s); the rest, and its deposit, do not",
+			res.PayoutID, n, of, what),
+		Fix: "fix what NetSuite refused and run again: the next run finishes the payout and sends none of these again (" + show + "); do not enter them by hand"}, true
+}
+
+// writtenByType counts Written entries ("<type> <external ID> (<ID>)") by
+// record type, in the record-type table's order: "customer 3,
+// customerPayment 104".
+func writtenByType(written []string) string {
+	count := map[string]int{}
+	for _, w := range written {
+		typ, _, _ := strings.Cut(w, " ")
+		count[typ]++
+	}
+	var parts []string
+	for _, t := range netsuite.RecordTypes() {
+		if c := count[t.Name]; c > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", t.Name, c))
+		}
+	}
+	return strings.Join(parts, ", ")
 }

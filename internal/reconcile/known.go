@@ -25,8 +25,14 @@ type knownSet struct {
 	// verified holds "table:ID" of customers and items found in NetSuite
 	// this run (verify.go); open, per external ID, what is open on a
 	// transaction of an earlier payout, read for the payout being planned.
-	verified   map[string]bool
-	open       map[string]string
+	verified map[string]bool
+	open     map[string]string
+	// absent holds "table:ID" of internal IDs looked up this run and not
+	// found; kinds, what verified records are (netsuite.Found.Kind); keys,
+	// the config keys that name each "table:ID" (configKeys).
+	absent     map[string]bool
+	kinds      map[string]string
+	keys       map[string][]string
 	refundable map[string]int64 // charge ID → what payouts planned ready this run left refundable
 	// looked holds the transactions findParents asked NetSuite about for
 	// the payout being planned (found or not: remote says).

@@ -96,7 +96,13 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*report.Report, error) 
 
 	var runID int64
 	if !opts.DryRun && r.Ledger != nil {
-		runID, err = r.Ledger.StartRun(ctx, ledger.RunInfo{StartedAt: now, WindowFrom: from, WindowTo: to})
+		ri := ledger.RunInfo{StartedAt: now, WindowFrom: from, WindowTo: to}
+		if len(opts.PayoutIDs) > 0 {
+			// A --payout run covers those payouts, no window: recording
+			// the default one would claim days it never listed.
+			ri.WindowFrom, ri.WindowTo = time.Time{}, time.Time{}
+		}
+		runID, err = r.Ledger.StartRun(ctx, ri)
 		if err != nil {
 			return rep, err
 		}
@@ -116,6 +122,10 @@ func (r *Runner) Run(ctx context.Context, opts Options) (*report.Report, error) 
 		if err := r.Ledger.EndRun(context.WithoutCancel(ctx), runID, res); err != nil && runErr == nil {
 			runErr = err
 		}
+	}
+	rep.Run.Complete = runErr == nil
+	if runErr != nil {
+		rep.Run.StoppedBy = runErr.Error()
 	}
 	return rep, runErr
 }
@@ -139,7 +149,8 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 		return err
 	}
 	known := knownSet{dryRun: opts.DryRun, planned: map[string]bool{}, remote: map[string]bool{}, emails: map[string]string{},
-		verified: map[string]bool{}, open: map[string]string{}, refundable: map[string]int64{}, looked: map[string]bool{}}
+		verified: map[string]bool{}, open: map[string]string{}, refundable: map[string]int64{}, looked: map[string]bool{},
+		absent: map[string]bool{}, kinds: map[string]string{}, keys: configKeys(opts.Settings)}
 	if r.Ledger != nil {
 		ids, err := r.Ledger.Known(ctx)
 		if err != nil {
@@ -149,28 +160,41 @@ func (r *Runner) run(ctx context.Context, opts Options, from, to time.Time, rep 
 	}
 	for i, po := range pos {
 		if err := ctx.Err(); err != nil {
+			rep.Run.NotReached = payoutIDs(pos[i:])
 			return err
 		}
 		if r.Progress != nil {
 			r.Progress(i+1, len(pos), po.ID)
 		}
 		if done, entry, err := r.alreadyReconciled(ctx, po); err != nil {
+			rep.Run.NotReached = payoutIDs(pos[i:])
 			return err
 		} else if done {
 			rep.Payouts = append(rep.Payouts, entry)
 			continue
 		}
 		entry, err := r.one(ctx, opts, po, known)
+		rest := pos[i:]
 		if entry.ID != "" {
 			// Also when the run stops here (interrupted, NetSuite gone):
 			// the report and the run's counts show what this payout got.
 			rep.Payouts = append(rep.Payouts, entry)
+			rest = pos[i+1:]
 		}
 		if err != nil {
+			rep.Run.NotReached = payoutIDs(rest)
 			return err
 		}
 	}
 	return nil
+}
+
+func payoutIDs(pos []payout.Payout) []string {
+	out := make([]string, len(pos))
+	for i, po := range pos {
+		out[i] = po.ID
+	}
+	return out
 }
 
 // alreadyReconciled reports a payout an earlier run reconciled without
@@ -396,8 +420,8 @@ func (r *Runner) log() *slog.Logger {
 
 // waiting reports a payout Stripe is still assigning balance transactions
 // to (reconciliation_status in_progress): listing them now could miss
-// some, so nothing is read or planned, nothing is kept in the ledger, and
-// the next run retries it.
+// some, so nothing is read or planned and the next run retries it (the
+// ledger keeps it as listed, status ready, from recordListing).
 func waiting(po payout.Payout) report.Payout {
 	entry := report.FromPlan(&plan.Plan{Kind: plan.KindPayout, Payout: po}, 0)
 	entry.Status = outcome.Waiting

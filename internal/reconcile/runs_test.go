@@ -252,3 +252,41 @@ func TestHeldPayoutRow(t *testing.T) {
 	}
 	w.checkBooks(0)
 }
+
+// The ledger's run row records the window a run listed, both days
+// inclusive (the --to day, not the day after); a run of explicit payouts
+// lists no window and records none, so it never claims days it did not
+// list.
+func TestRunWindowRecorded(t *testing.T) {
+	w := newWorld(t, "refunds_plain")
+	path := filepath.Join(t.TempDir(), "l.db")
+	w.run(path, w.days[0], w.days[0])
+	l, err := ledger.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader, err := payout.NewReader(payout.ReaderConfig{APIKey: sandbox.StripeKey, APIBase: w.env.StripeURL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &Runner{Stripe: reader, Ledger: l, Push: push.New(w.ns, l, push.Options{}), Records: w.ns, Customers: w.ns}
+	pos, err := reader.ListPayouts(context.Background(), payout.PayoutFilter{ArrivalFrom: w.days[1], ArrivalTo: w.days[1]})
+	if err != nil || len(pos) == 0 {
+		t.Fatalf("payouts of day 2: %v, %v", pos, err)
+	}
+	if _, err := r.Run(context.Background(), Options{PayoutIDs: []string{pos[0].ID}, Settings: plansettings.From(w.cfg)}); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := l.Runs(context.Background(), 0)
+	l.Close()
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("runs %+v, %v", runs, err)
+	}
+	byPayout, windowed := runs[0], runs[1] // newest first
+	if !byPayout.WindowFrom.IsZero() || !byPayout.WindowTo.IsZero() {
+		t.Errorf("--payout run recorded window %s … %s; want none", byPayout.WindowFrom, byPayout.WindowTo)
+	}
+	if !windowed.WindowFrom.Equal(w.days[0]) || !windowed.WindowTo.Equal(w.days[0]) {
+		t.Errorf("window run recorded %s … %s; want %s … %s (inclusive)", windowed.WindowFrom, windowed.WindowTo, w.days[0], w.days[0])
+	}
+}

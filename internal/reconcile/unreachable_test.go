@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/nsrecon/nsrecon/internal/netsuite"
@@ -49,6 +51,22 @@ func TestStopsWhenNetSuiteUnreachable(t *testing.T) {
 	}
 	if len(rep.Payouts) != 1 || rep.Payouts[0].Status != outcome.Failed || len(rep.Payouts[0].Problems) == 0 {
 		t.Errorf("report %+v: want the failed payout with its problem", rep.Payouts)
+	}
+	// The report says it stopped, why, and which payouts it never reached:
+	// every other payout a complete (dry) run covers.
+	all, err := (&Runner{Stripe: reader}).Run(context.Background(), Options{DryRun: true, From: from, To: to, Settings: sandboxSettings(t)})
+	if err != nil || !all.Run.Complete || all.Run.StoppedBy != "" || len(all.Run.NotReached) != 0 {
+		t.Fatalf("complete run: %+v, %v", all.Run, err)
+	}
+	if rep.Run.Complete || !strings.Contains(rep.Run.StoppedBy, "NetSuite did not answer") {
+		t.Errorf("stopped run: complete %v, stopped by %q", rep.Run.Complete, rep.Run.StoppedBy)
+	}
+	want := []string{}
+	for _, p := range all.Payouts[1:] {
+		want = append(want, p.ID)
+	}
+	if len(want) == 0 || !slices.Equal(rep.Run.NotReached, want) {
+		t.Errorf("not reached %v, want %v", rep.Run.NotReached, want)
 	}
 }
 

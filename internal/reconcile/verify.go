@@ -70,6 +70,7 @@ func planNeeds(pl *plan.Plan, alsoPlanned map[string]bool) *needs {
 				}
 			}
 		}
+		n.configRefs(r.Body, who)
 	}
 	return n
 }
@@ -133,7 +134,8 @@ func (r *Runner) verify(ctx context.Context, pl *plan.Plan, known knownSet) ([]o
 		alsoPlanned = known.planned
 	}
 	n := planNeeds(pl, alsoPlanned)
-	for _, table := range []string{netsuite.TableCustomer, netsuite.TableItem, netsuite.TableTransaction} {
+	tables := append([]string{netsuite.TableCustomer, netsuite.TableItem, netsuite.TableTransaction}, configTables...)
+	for _, table := range tables {
 		ids, exts := known.unverified(table, n.ids[table]), known.unverified(table, n.exts[table])
 		if table == netsuite.TableTransaction {
 			exts = n.readBefore(append(exts, n.applierIDs()...), known)
@@ -145,17 +147,34 @@ func (r *Runner) verify(ctx context.Context, pl *plan.Plan, known knownSet) ([]o
 		if err != nil {
 			return nil, err
 		}
-		for i := range found {
-			f := &found[i]
-			for _, key := range []string{table + ":" + f.ID, table + ":" + f.ExternalID} {
-				if table != netsuite.TableTransaction { // open amounts change as the run applies them
-					known.verified[key] = true
-				}
-				n.found[key] = f
-			}
-		}
+		n.remember(table, ids, found, known)
 	}
 	return n.problems(known), nil
+}
+
+// remember puts what a lookup of table found into n and, but for
+// transactions (open amounts change as the run applies them), into known
+// for the rest of the run: the records found with their kind, and the
+// internal IDs not found (none of them can appear during the run).
+func (n *needs) remember(table string, ids []string, found []netsuite.Found, known knownSet) {
+	for i := range found {
+		f := &found[i]
+		for _, key := range []string{table + ":" + f.ID, table + ":" + f.ExternalID} {
+			if table != netsuite.TableTransaction {
+				known.verified[key] = true
+				known.kinds[key] = f.Kind
+			}
+			n.found[key] = f
+		}
+	}
+	if table == netsuite.TableTransaction {
+		return
+	}
+	for _, id := range ids {
+		if key := table + ":" + id; !known.verified[key] {
+			known.absent[key] = true
+		}
+	}
 }
 
 // applierIDs are the plan's records that apply to documents of earlier
@@ -189,11 +208,12 @@ func (n *needs) readBefore(exts []string, known knownSet) []string {
 	return out
 }
 
-// unverified drops the IDs of table an earlier payout of the run found.
+// unverified drops the IDs of table an earlier payout of the run looked
+// up (found, or internal IDs not found).
 func (k knownSet) unverified(table string, ids []string) []string {
 	var out []string
 	for _, id := range ids {
-		if !k.verified[table+":"+id] {
+		if key := table + ":" + id; !k.verified[key] && !k.absent[key] {
 			out = append(out, id)
 		}
 	}
@@ -208,11 +228,15 @@ func (n *needs) problems(known knownSet) []outcome.Problem {
 	}
 	slices.Sort(keys)
 	for _, key := range keys {
-		if n.found[key] != nil || known.verified[key] {
+		table, id, _ := strings.Cut(key, ":")
+		found := n.found[key] != nil || known.verified[key]
+		if p, ok := configProblem(table, id, n.by[key], known.keys[key], found, known.kinds[key]); ok {
+			out = append(out, p)
 			continue
 		}
-		table, id, _ := strings.Cut(key, ":")
-		out = append(out, missingProblem(table, id, n.by[key]))
+		if !found {
+			out = append(out, missingProblem(table, id, n.by[key]))
+		}
 	}
 	docs := make([]string, 0, len(n.applied))
 	for d := range n.applied {

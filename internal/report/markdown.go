@@ -14,6 +14,9 @@ import (
 func writeMarkdown(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintf(ew, "### nsrecon reconcile\n\n%s\n\n", mdEscape(runLine(r.Run)))
+	if msg := incompleteLine(r.Run); msg != "" {
+		fmt.Fprintf(ew, "> **%s**\n\n", mdEscape(msg))
+	}
 
 	if len(r.Payouts) == 0 {
 		fmt.Fprint(ew, "No payouts in range.\n\n")

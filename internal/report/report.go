@@ -38,6 +38,14 @@ type RunInfo struct {
 	// Interrupted: the run was stopped (Ctrl-C, SIGTERM) before it
 	// finished; a failed payout was cut short, not refused by NetSuite.
 	Interrupted bool `json:"interrupted"`
+	// Complete: the run covered every payout it set out to. False when an
+	// error stopped it first (NetSuite refused the credentials, Stripe
+	// went away, an interrupt): StoppedBy says what, NotReached lists the
+	// payouts it never came to (when the listing got that far), and the
+	// totals cover only the payouts listed.
+	Complete   bool     `json:"complete"`
+	StoppedBy  string   `json:"stopped_by,omitempty"`
+	NotReached []string `json:"not_reached"`
 }
 
 // Payout is one payout's outcome. Amounts are minor units of Currency.
@@ -170,6 +178,10 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		}
 		payouts[i] = payout(p)
 	}
+	run := r.Run
+	if run.NotReached == nil {
+		run.NotReached = []string{}
+	}
 	totals := r.Totals
 	if totals.ByCurrency == nil {
 		totals.ByCurrency = map[string]int64{}
@@ -182,7 +194,7 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		Run           RunInfo  `json:"run"`
 		Payouts       []payout `json:"payouts"`
 		Totals        Totals   `json:"totals"`
-	}{SchemaVersion, r.Run, payouts, totals})
+	}{SchemaVersion, run, payouts, totals})
 	return bytes.TrimRight(buf.Bytes(), "\n"), err
 }
 

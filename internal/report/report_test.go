@@ -24,7 +24,7 @@ func sample() *Report {
 		Run: RunInfo{
 			DryRun: false, Sandbox: true, From: "2024-03-01", To: "2024-03-31",
 			StartedAt: time.Date(2024, 4, 1, 6, 0, 0, 0, time.UTC), Version: "1.2.3",
-			StripeRequests: 14, NetSuiteRequests: 52,
+			StripeRequests: 14, NetSuiteRequests: 52, Complete: true,
 		},
 		Payouts: []Payout{
 			{
@@ -86,7 +86,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestGoldenEmpty(t *testing.T) {
-	r := &Report{Run: RunInfo{DryRun: true, Version: "1.2.3"}}
+	r := &Report{Run: RunInfo{DryRun: true, Version: "1.2.3", Complete: true}}
 	for _, tc := range []struct{ format, file string }{
 		{FormatTable, "empty.txt"},
 		{FormatJSON, "empty.json"},
@@ -100,6 +100,56 @@ func TestGoldenEmpty(t *testing.T) {
 			golden(t, tc.file, buf.Bytes())
 		})
 	}
+}
+
+// A run an error stopped before every payout says so in every format,
+// with what stopped it and the payouts it never reached: its totals are not
+// the day's.
+func TestGoldenIncomplete(t *testing.T) {
+	r := sample()
+	r.Payouts = r.Payouts[:2]
+	r.Run.Complete = false
+	r.Run.StoppedBy = "NetSuite refused the credentials: Invalid login attempt."
+	r.Run.NotReached = []string{"po_1OnotReached1", "po_1OnotReached2"}
+	for _, tc := range []struct{ format, file string }{
+		{FormatTable, "incomplete.txt"},
+		{FormatJSON, "incomplete.json"},
+		{FormatMarkdown, "incomplete.md"},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Write(&buf, r, tc.format); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.file, buf.Bytes())
+			for _, want := range append([]string{"NetSuite refused the credentials"}, r.Run.NotReached...) {
+				if tc.format == FormatMarkdown {
+					want = mdEscape(want)
+				}
+				if !strings.Contains(buf.String(), want) {
+					t.Errorf("%s: no %q", tc.format, want)
+				}
+			}
+		})
+	}
+	var doc struct {
+		Run struct {
+			Complete   *bool    `json:"complete"`
+			NotReached []string `json:"not_reached"`
+		} `json:"run"`
+	}
+	if err := json.Unmarshal(mustJSON(t, r), &doc); err != nil || doc.Run.Complete == nil || *doc.Run.Complete || len(doc.Run.NotReached) != 2 {
+		t.Errorf("run %+v, %v", doc.Run, err)
+	}
+}
+
+func mustJSON(t *testing.T, r *Report) []byte {
+	t.Helper()
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func golden(t *testing.T, name string, got []byte) {

@@ -16,6 +16,9 @@ import (
 func writeTable(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	fmt.Fprintln(ew, runLine(r.Run))
+	if msg := incompleteLine(r.Run); msg != "" {
+		fmt.Fprintln(ew, msg)
+	}
 	fmt.Fprintln(ew)
 
 	if len(r.Payouts) == 0 {

@@ -148,6 +148,24 @@ func runLine(ri RunInfo) string {
 	return strings.Join(parts, ", ")
 }
 
+// incompleteLine says that the run stopped before covering every payout,
+// what stopped it and which payouts it did not reach ("" for a complete
+// run).
+func incompleteLine(ri RunInfo) string {
+	if ri.Complete {
+		return ""
+	}
+	msg := "INCOMPLETE: the run stopped before covering every payout"
+	if ri.StoppedBy != "" {
+		msg += " (" + ri.StoppedBy + ")"
+	}
+	msg += "; the totals count only the payouts listed."
+	if n := len(ri.NotReached); n > 0 {
+		msg += fmt.Sprintf(" Not reached (%d): %s.", n, strings.Join(ri.NotReached, ", "))
+	}
+	return msg + " Run again to cover the rest."
+}
+
 // totalsLine is the one-line summary: counts, amounts per currency, requests.
 func totalsLine(r *Report) string {
 	t := r.Totals

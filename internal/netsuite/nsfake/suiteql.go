@@ -3,6 +3,7 @@ package nsfake
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -14,7 +15,8 @@ import (
 // The fake understands a small SuiteQL subset, enough for lookups by email
 // and external ID:
 //
-//	SELECT <col>[, <col>…] | * FROM customer|transaction|item
+//	SELECT <col>[, <col>…] | * FROM customer|transaction|item|account|currency|
+//	  subsidiary|department|classification|location
 //	  [WHERE <cond> [AND|OR <cond>…]] [ORDER BY <col> [ASC|DESC]]
 //	<cond> := <expr> = <literal> | <expr> IN (<literal>[, <literal>…])
 //	<expr> := <col> | LOWER(<col>) | UPPER(<col>)
@@ -222,6 +224,17 @@ func parseSuiteQL(q string) (*sqlQuery, error) {
 	return out, nil
 }
 
+// suiteQLTables are the SuiteQL tables the fake answers, with the record
+// types each holds. Accounts, currencies and classification records exist
+// only when a test preloads them.
+func suiteQLTables() map[string][]string {
+	return map[string][]string{
+		"customer": {"customer"}, "transaction": transactionTypes, "item": itemTypes,
+		"account": {"account"}, "currency": {"currency"}, "subsidiary": {"subsidiary"},
+		"department": {"department"}, "classification": {"classification"}, "location": {"location"},
+	}
+}
+
 // tranTypeCode is the transaction.type value SuiteQL shows.
 var tranTypeCode = map[string]string{
 	"invoice": "CustInvc", "customerPayment": "CustPymt", "creditMemo": "CustCred",
@@ -298,16 +311,9 @@ func (s *Server) serveSuiteQL(w http.ResponseWriter, r *http.Request) {
 			"Invalid search query. The fake NetSuite supports SELECT … FROM customer|transaction|item WHERE col = 'literal' [AND …]: %v.", err))
 		return
 	}
-	var types []string
-	switch parsed.table {
-	case "customer":
-		types = []string{"customer"}
-	case "transaction":
-		types = transactionTypes
-	case "item":
-		types = itemTypes
-	default:
-		writeError(w, badRequest("INVALID_PARAMETER", "q", "Invalid search query. Record '%s' was not found (the fake knows customer, transaction and item).", parsed.table))
+	types, ok := suiteQLTables()[parsed.table]
+	if !ok {
+		writeError(w, badRequest("INVALID_PARAMETER", "q", "Invalid search query. Record '%s' was not found (the fake knows %s).", parsed.table, strings.Join(slices.Sorted(maps.Keys(suiteQLTables())), ", ")))
 		return
 	}
 
