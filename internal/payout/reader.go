@@ -66,6 +66,9 @@ type Reader struct {
 	disputes  map[string]*Dispute
 	invoices  map[string]*Invoice
 	customers map[string]*Customer
+	// invoiceTotalsCache holds invoices read without their lines
+	// (DepthSummaryTax, depth.go).
+	invoiceTotalsCache map[string]*Invoice
 	// invoiceNotes holds each invoice's credit notes (creditnote.go).
 	invoiceNotes map[string][]*CreditNote
 	// missing remembers IDs Stripe answered 404 for, so they are not asked
@@ -151,7 +154,8 @@ func NewReader(cfg ReaderConfig) (*Reader, error) {
 		customers:   map[string]*Customer{},
 		missing:     map[string]bool{},
 
-		invoiceNotes: map[string][]*CreditNote{},
+		invoiceNotes:       map[string][]*CreditNote{},
+		invoiceTotalsCache: map[string]*Invoice{},
 	}
 	if r.sleep == nil {
 		r.sleep = sleepCtx
