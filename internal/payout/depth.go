@@ -60,22 +60,14 @@ func (r *Reader) readTaxInvoices(ctx context.Context, snap *Snapshot) error {
 			chargeIDs = append(chargeIDs, t.Source)
 		}
 	}
-	charges, err := fetchAll(ctx, chargeIDs, r.charge)
-	if err != nil {
+	if err := fetchInto(ctx, r, chargeIDs, r.charge, snap.Charges); err != nil {
 		return err
 	}
 	var invoiceIDs []string
-	for _, c := range charges {
-		snap.Charges[c.ID] = c
-		if c.Invoice != "" {
-			invoiceIDs = append(invoiceIDs, c.Invoice)
-		}
+	for _, c := range snap.Charges {
+		invoiceIDs = append(invoiceIDs, c.Invoice)
 	}
-	invoices, err := fetchAll(ctx, invoiceIDs, r.invoiceTotals)
-	for _, inv := range invoices {
-		snap.Invoices[inv.ID] = inv
-	}
-	return err
+	return fetchInto(ctx, r, invoiceIDs, r.invoiceTotals, snap.Invoices)
 }
 
 // invoiceTotals gets an invoice object without expansions or line pages:

@@ -130,3 +130,51 @@ func TestSummaryDepthPlansLikeAFullRead(t *testing.T) {
 		}
 	}
 }
+
+// Per-object requests go a few at a time: never more than
+// FetchConcurrency in flight, more than one when there is work for more,
+// and the snapshot is the one a one-at-a-time read makes.
+func TestFetchConcurrency(t *testing.T) {
+	sc, err := stripefake.LoadScenario(filepath.Join("..", "..", "testdata", "scenarios", "many_transactions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func(conc int) (string, int64) {
+		srv := stripefake.New(sc, depthKey)
+		srv.Latency = 20 * time.Millisecond
+		var inFlight, most atomic.Int64
+		hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n := inFlight.Add(1)
+			defer inFlight.Add(-1)
+			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+			}
+			srv.ServeHTTP(w, r)
+		}))
+		defer hs.Close()
+		r, err := payout.NewReader(payout.ReaderConfig{APIKey: depthKey, APIBase: hs.URL, HTTPClient: hs.Client(), FetchConcurrency: conc})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pos, err := r.ListPayouts(context.Background(), payout.PayoutFilter{Status: "paid"})
+		if err != nil || len(pos) != 1 {
+			t.Fatalf("payouts %v, %v", pos, err)
+		}
+		snap, err := r.Snapshot(context.Background(), pos[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(snap)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b), most.Load()
+	}
+	one, most1 := read(1)
+	four, most4 := read(4)
+	if most1 != 1 || most4 != 4 {
+		t.Errorf("most requests in flight: %d at FetchConcurrency 1, %d at 4; want 1 and 4", most1, most4)
+	}
+	if one != four {
+		t.Errorf("the snapshot read 4 at a time differs from the one read one at a time")
+	}
+}

@@ -27,7 +27,8 @@ const stripeLatency = 300 * time.Millisecond
 // pass takes a minute or two). It reports Stripe requests per payout, split into
 // list pages and per-object requests, the wall time, and that wall time
 // scaled back to 300 ms per request (the client's own time is scaled up
-// with it, so the figure errs long).
+// with it, so the figure errs long); per-object requests one at a time
+// (conc=1) and 4 at a time (the default).
 func BenchmarkReadDepth(b *testing.B) {
 	n := envInt(b, "NSRECON_BENCH_TXNS", 10_000)
 	latency := 30 * time.Millisecond
@@ -42,12 +43,17 @@ func BenchmarkReadDepth(b *testing.B) {
 	for _, c := range []struct {
 		name  string
 		depth payout.Depth
-	}{{"detailed", payout.DepthDetailed}, {"summary", payout.DepthSummary}, {"summary_tax", payout.DepthSummaryTax}} {
-		b.Run(fmt.Sprintf("%s/txns=%d", c.name, n), func(b *testing.B) {
+		conc  int // ReaderConfig.FetchConcurrency
+	}{
+		{"detailed", payout.DepthDetailed, 1}, {"detailed", payout.DepthDetailed, 4},
+		{"summary", payout.DepthSummary, 1},
+		{"summary_tax", payout.DepthSummaryTax, 1}, {"summary_tax", payout.DepthSummaryTax, 4},
+	} {
+		b.Run(fmt.Sprintf("%s/txns=%d/conc=%d", c.name, n, c.conc), func(b *testing.B) {
 			var elapsed time.Duration
 			var pages, objects int
 			for range b.N {
-				e, p, o := readOnce(b, sc, latency, payout.ReadOptions{Depth: c.depth})
+				e, p, o := readOnce(b, sc, latency, c.conc, payout.ReadOptions{Depth: c.depth})
 				elapsed, pages, objects = elapsed+e, pages+p, objects+o
 			}
 			per := func(v float64) float64 { return v / float64(b.N) }
@@ -62,13 +68,13 @@ func BenchmarkReadDepth(b *testing.B) {
 
 // readOnce reads the scenario's payout on a fresh fake and reader: the
 // time of the snapshot, and its list pages and per-object requests.
-func readOnce(b *testing.B, sc *stripefake.Scenario, latency time.Duration, o payout.ReadOptions) (time.Duration, int, int) {
+func readOnce(b *testing.B, sc *stripefake.Scenario, latency time.Duration, conc int, o payout.ReadOptions) (time.Duration, int, int) {
 	b.Helper()
 	srv := stripefake.New(sc, depthKey)
 	srv.Latency = latency
 	hs := httptest.NewServer(srv)
 	defer hs.Close()
-	r, err := payout.NewReader(payout.ReaderConfig{APIKey: depthKey, APIBase: hs.URL, HTTPClient: hs.Client()})
+	r, err := payout.NewReader(payout.ReaderConfig{APIKey: depthKey, APIBase: hs.URL, HTTPClient: hs.Client(), FetchConcurrency: conc})
 	if err != nil {
 		b.Fatal(err)
 	}

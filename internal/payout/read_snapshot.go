@@ -122,31 +122,20 @@ func (r *Reader) carriedTxns(ctx context.Context, payoutID string, txns []Balanc
 	return out, nil
 }
 
-// readSources reads the charge, refund or dispute behind each transaction.
+// readSources reads the charge, refund or dispute behind each transaction
+// (normally expanded on the list pages already).
 func (r *Reader) readSources(ctx context.Context, snap *Snapshot) error {
+	ids := map[string][]string{}
 	for _, t := range snap.Transactions {
-		switch t.SourceType {
-		case "charge":
-			if c, err := r.charge(ctx, t.Source); err != nil {
-				return err
-			} else if c != nil {
-				snap.Charges[c.ID] = c
-			}
-		case "refund":
-			if rf, err := r.refund(ctx, t.Source); err != nil {
-				return err
-			} else if rf != nil {
-				snap.Refunds[rf.ID] = rf
-			}
-		case "dispute":
-			if d, err := r.dispute(ctx, t.Source); err != nil {
-				return err
-			} else if d != nil {
-				snap.Disputes[d.ID] = d
-			}
-		}
+		ids[t.SourceType] = append(ids[t.SourceType], t.Source)
 	}
-	return nil
+	if err := fetchInto(ctx, r, ids["charge"], r.charge, snap.Charges); err != nil {
+		return err
+	}
+	if err := fetchInto(ctx, r, ids["refund"], r.refund, snap.Refunds); err != nil {
+		return err
+	}
+	return fetchInto(ctx, r, ids["dispute"], r.dispute, snap.Disputes)
 }
 
 // readParentCharges reads the charges that refunds and disputes point at.
@@ -158,57 +147,30 @@ func (r *Reader) readParentCharges(ctx context.Context, snap *Snapshot) error {
 	for _, d := range snap.Disputes {
 		parents = append(parents, d.Charge)
 	}
-	slices.Sort(parents) // deterministic request order
-	for _, id := range parents {
-		c, err := r.charge(ctx, id)
-		if err != nil {
-			return err
-		}
-		if c != nil {
-			snap.Charges[c.ID] = c
-		}
-	}
-	return nil
+	return fetchInto(ctx, r, parents, r.charge, snap.Charges)
 }
 
-// readInvoices reads the invoices the charges pay.
+// readInvoices reads the invoices the charges pay, each with all its lines.
 func (r *Reader) readInvoices(ctx context.Context, snap *Snapshot) error {
-	for _, id := range sortedKeys(snap.Charges) {
-		c := snap.Charges[id]
-		if c.Invoice == "" {
-			continue
-		}
-		inv, err := r.invoice(ctx, c.Invoice, false)
-		if err != nil {
-			return err
-		}
-		if inv != nil {
-			snap.Invoices[inv.ID] = inv
-		}
+	var ids []string
+	for _, c := range snap.Charges {
+		ids = append(ids, c.Invoice)
 	}
-	return nil
+	return fetchInto(ctx, r, ids, func(ctx context.Context, id string) (*Invoice, error) {
+		return r.invoice(ctx, id, false)
+	}, snap.Invoices)
 }
 
 // readCustomers reads the customers of the charges and invoices.
 func (r *Reader) readCustomers(ctx context.Context, snap *Snapshot) error {
-	var custIDs []string
+	var ids []string
 	for _, c := range snap.Charges {
-		custIDs = append(custIDs, c.Customer)
+		ids = append(ids, c.Customer)
 	}
 	for _, inv := range snap.Invoices {
-		custIDs = append(custIDs, inv.Customer)
+		ids = append(ids, inv.Customer)
 	}
-	slices.Sort(custIDs)
-	for _, id := range slices.Compact(custIDs) {
-		c, err := r.customer(ctx, id)
-		if err != nil {
-			return err
-		}
-		if c != nil {
-			snap.Customers[c.ID] = c
-		}
-	}
-	return nil
+	return fetchInto(ctx, r, ids, r.customer, snap.Customers)
 }
 
 func sortedKeys[V any](m map[string]V) []string {
