@@ -236,7 +236,8 @@ func (opts *ReconcileOptions) wire(ctx context.Context, cfg *config.Config) (*wi
 	if err != nil {
 		return nil, err
 	}
-	run := &wiredRun{Runner: &reconcile.Runner{Stripe: reader, Now: f.Now, Log: log}, stripe: reader, done: func() {}}
+	stripe := payout.View{Reader: reader, Options: stripeReadOptions(cfg)} // readdepth.go
+	run := &wiredRun{Runner: &reconcile.Runner{Stripe: stripe, Now: f.Now, Log: log}, stripe: reader, done: func() {}}
 	if !opts.DryRun {
 		return run, opts.wirePush(ctx, cfg, run)
 	}

@@ -10,15 +10,17 @@ import (
 )
 
 // listTxns lists every balance transaction of an automatic payout, with
-// their sources expanded.
-func (r *Reader) listTxns(ctx context.Context, payoutID string) ([]BalanceTransaction, error) {
+// their sources expanded when o says so.
+func (r *Reader) listTxns(ctx context.Context, payoutID string, o ReadOptions) ([]BalanceTransaction, error) {
 	var out []BalanceTransaction
 	what := "listing balance transactions of " + payoutID
 	err := r.pages(ctx, what, func(after string) (string, bool, error) {
 		params := &stripe.BalanceTransactionListParams{Payout: stripe.String(payoutID)}
 		r.listParams(ctx, &params.ListParams, after)
-		for _, e := range balanceTxnExpand() {
-			params.AddExpand(e)
+		if o.expandSources() {
+			for _, e := range balanceTxnExpand() {
+				params.AddExpand(e)
+			}
 		}
 		it := r.api.BalanceTransactions.List(params)
 		var page []*stripe.BalanceTransaction
@@ -38,11 +40,21 @@ func (r *Reader) listTxns(ctx context.Context, payoutID string) ([]BalanceTransa
 }
 
 // Snapshot reads an automatic payout's balance transactions and every
-// object they need. Objects Stripe no longer has (404) are left out for the
-// planner to hold the payout on; any other failure is an error.
+// object they need (DepthDetailed). Objects Stripe no longer has (404) are
+// left out for the planner to hold the payout on; any other failure is an
+// error.
 func (r *Reader) Snapshot(ctx context.Context, p Payout) (*Snapshot, error) {
+	return r.SnapshotWith(ctx, p, ReadOptions{})
+}
+
+// SnapshotWith is Snapshot reading only what o's depth needs (depth.go).
+func (r *Reader) SnapshotWith(ctx context.Context, p Payout, o ReadOptions) (*Snapshot, error) {
 	if !p.Automatic {
 		return nil, fmt.Errorf("stripe: payout %s is manual (automatic=false): Stripe cannot list its balance transactions", p.ID)
+	}
+	steps, ok := r.readSteps()[o.Depth]
+	if !ok {
+		return nil, fmt.Errorf("stripe: read depth %d is not one of payout.Depth's", o.Depth)
 	}
 	snap := &Snapshot{
 		Payout:    p,
@@ -54,22 +66,16 @@ func (r *Reader) Snapshot(ctx context.Context, p Payout) (*Snapshot, error) {
 
 		CreditNotes: map[string]*CreditNote{},
 	}
-	txns, err := r.listTxns(ctx, p.ID)
+	txns, err := r.listTxns(ctx, p.ID, o)
 	if err != nil {
 		return nil, err
 	}
-	carried, err := r.carriedTxns(ctx, p.ID, txns)
+	carried, err := r.carriedTxns(ctx, p.ID, txns, o)
 	if err != nil {
 		return nil, err
 	}
 	snap.Transactions = append(txns, carried...)
-
-	// Walk from the transactions outwards: sources, then the charges that
-	// refunds and disputes point at, then invoices (whose expansion brings
-	// their customers), their credit notes, then any customer still unknown.
-	for _, step := range []func(context.Context, *Snapshot) error{
-		r.readSources, r.readParentCharges, r.readInvoices, r.readCreditNotes, r.readCustomers,
-	} {
+	for _, step := range steps {
 		if err := step(ctx, snap); err != nil {
 			return nil, err
 		}
@@ -77,18 +83,31 @@ func (r *Reader) Snapshot(ctx context.Context, p Payout) (*Snapshot, error) {
 	return snap, nil
 }
 
+// readSteps are what each depth reads after the balance transactions, in
+// order. DepthDetailed walks from the transactions outwards: sources, then
+// the charges that refunds and disputes point at, then invoices (whose
+// expansion brings their customers), their credit notes, then any customer
+// still unknown.
+func (r *Reader) readSteps() map[Depth][]func(context.Context, *Snapshot) error {
+	return map[Depth][]func(context.Context, *Snapshot) error{
+		DepthDetailed:   {r.readSources, r.readParentCharges, r.readInvoices, r.readCreditNotes, r.readCustomers},
+		DepthSummary:    nil,
+		DepthSummaryTax: {r.readTaxInvoices},
+	}
+}
+
 // carriedTxns lists what earlier failed or cancelled payouts carried into
 // payout payoutID. A failed or cancelled payout's funds come back as one
 // transaction in a later payout; what they were (charges, refunds, fees)
 // was never deposited, so fetch it to account for it here, record by
 // record.
-func (r *Reader) carriedTxns(ctx context.Context, payoutID string, txns []BalanceTransaction) ([]BalanceTransaction, error) {
+func (r *Reader) carriedTxns(ctx context.Context, payoutID string, txns []BalanceTransaction, o ReadOptions) ([]BalanceTransaction, error) {
 	var out []BalanceTransaction
 	for _, t := range txns {
 		if (t.Type != "payout_failure" && t.Type != "payout_cancel") || !strings.HasPrefix(t.Source, "po_") || t.Source == payoutID {
 			continue
 		}
-		carried, err := r.listTxns(ctx, t.Source)
+		carried, err := r.listTxns(ctx, t.Source, o)
 		if err != nil {
 			return nil, err
 		}
@@ -103,31 +122,20 @@ func (r *Reader) carriedTxns(ctx context.Context, payoutID string, txns []Balanc
 	return out, nil
 }
 
-// readSources reads the charge, refund or dispute behind each transaction.
+// readSources reads the charge, refund or dispute behind each transaction
+// (normally expanded on the list pages already).
 func (r *Reader) readSources(ctx context.Context, snap *Snapshot) error {
+	ids := map[string][]string{}
 	for _, t := range snap.Transactions {
-		switch t.SourceType {
-		case "charge":
-			if c, err := r.charge(ctx, t.Source); err != nil {
-				return err
-			} else if c != nil {
-				snap.Charges[c.ID] = c
-			}
-		case "refund":
-			if rf, err := r.refund(ctx, t.Source); err != nil {
-				return err
-			} else if rf != nil {
-				snap.Refunds[rf.ID] = rf
-			}
-		case "dispute":
-			if d, err := r.dispute(ctx, t.Source); err != nil {
-				return err
-			} else if d != nil {
-				snap.Disputes[d.ID] = d
-			}
-		}
+		ids[t.SourceType] = append(ids[t.SourceType], t.Source)
 	}
-	return nil
+	if err := fetchInto(ctx, r, ids["charge"], r.charge, snap.Charges); err != nil {
+		return err
+	}
+	if err := fetchInto(ctx, r, ids["refund"], r.refund, snap.Refunds); err != nil {
+		return err
+	}
+	return fetchInto(ctx, r, ids["dispute"], r.dispute, snap.Disputes)
 }
 
 // readParentCharges reads the charges that refunds and disputes point at.
@@ -139,57 +147,30 @@ func (r *Reader) readParentCharges(ctx context.Context, snap *Snapshot) error {
 	for _, d := range snap.Disputes {
 		parents = append(parents, d.Charge)
 	}
-	slices.Sort(parents) // deterministic request order
-	for _, id := range parents {
-		c, err := r.charge(ctx, id)
-		if err != nil {
-			return err
-		}
-		if c != nil {
-			snap.Charges[c.ID] = c
-		}
-	}
-	return nil
+	return fetchInto(ctx, r, parents, r.charge, snap.Charges)
 }
 
-// readInvoices reads the invoices the charges pay.
+// readInvoices reads the invoices the charges pay, each with all its lines.
 func (r *Reader) readInvoices(ctx context.Context, snap *Snapshot) error {
-	for _, id := range sortedKeys(snap.Charges) {
-		c := snap.Charges[id]
-		if c.Invoice == "" {
-			continue
-		}
-		inv, err := r.invoice(ctx, c.Invoice, false)
-		if err != nil {
-			return err
-		}
-		if inv != nil {
-			snap.Invoices[inv.ID] = inv
-		}
+	var ids []string
+	for _, c := range snap.Charges {
+		ids = append(ids, c.Invoice)
 	}
-	return nil
+	return fetchInto(ctx, r, ids, func(ctx context.Context, id string) (*Invoice, error) {
+		return r.invoice(ctx, id, false)
+	}, snap.Invoices)
 }
 
 // readCustomers reads the customers of the charges and invoices.
 func (r *Reader) readCustomers(ctx context.Context, snap *Snapshot) error {
-	var custIDs []string
+	var ids []string
 	for _, c := range snap.Charges {
-		custIDs = append(custIDs, c.Customer)
+		ids = append(ids, c.Customer)
 	}
 	for _, inv := range snap.Invoices {
-		custIDs = append(custIDs, inv.Customer)
+		ids = append(ids, inv.Customer)
 	}
-	slices.Sort(custIDs)
-	for _, id := range slices.Compact(custIDs) {
-		c, err := r.customer(ctx, id)
-		if err != nil {
-			return err
-		}
-		if c != nil {
-			snap.Customers[c.ID] = c
-		}
-	}
-	return nil
+	return fetchInto(ctx, r, ids, r.customer, snap.Customers)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -36,6 +36,10 @@ type ReaderConfig struct {
 	// Timeout bounds one HTTP request (stripe.timeout); zero keeps the
 	// HTTP client's own timeout (80 s for the default client).
 	Timeout time.Duration
+	// FetchConcurrency bounds the per-object requests (charges, refunds,
+	// disputes, invoices, customers) one snapshot has in flight; zero means
+	// 4 (fetchall.go). List pages are read one after another.
+	FetchConcurrency int
 }
 
 // PayoutFilter selects payouts for ListPayouts.
@@ -51,7 +55,8 @@ type PayoutFilter struct {
 // Reader reads payouts and everything needed to account for them from the
 // Stripe API. Objects other than payouts and balance transactions are
 // cached for the Reader's lifetime, so a run over many payouts fetches
-// each invoice, customer and charge once. Safe for concurrent use
+// each invoice, customer and charge once. A snapshot fetches objects a few
+// at a time (ReaderConfig.FetchConcurrency). Safe for concurrent use
 // (concurrent snapshots may occasionally fetch the same object twice).
 type Reader struct {
 	api         *client.API
@@ -59,6 +64,8 @@ type Reader struct {
 	maxAttempts int
 	sleep       func(context.Context, time.Duration) error
 	requests    *requestCounter
+	// fetchConcurrency bounds a snapshot's per-object requests in flight.
+	fetchConcurrency int
 
 	mu        sync.Mutex
 	charges   map[string]*Charge
@@ -66,6 +73,9 @@ type Reader struct {
 	disputes  map[string]*Dispute
 	invoices  map[string]*Invoice
 	customers map[string]*Customer
+	// invoiceTotalsCache holds invoices read without their lines
+	// (DepthSummaryTax, depth.go).
+	invoiceTotalsCache map[string]*Invoice
 	// invoiceNotes holds each invoice's credit notes (creditnote.go).
 	invoiceNotes map[string][]*CreditNote
 	// missing remembers IDs Stripe answered 404 for, so they are not asked
@@ -151,7 +161,9 @@ func NewReader(cfg ReaderConfig) (*Reader, error) {
 		customers:   map[string]*Customer{},
 		missing:     map[string]bool{},
 
-		invoiceNotes: map[string][]*CreditNote{},
+		fetchConcurrency:   cmp.Or(cfg.FetchConcurrency, defaultFetchConcurrency),
+		invoiceNotes:       map[string][]*CreditNote{},
+		invoiceTotalsCache: map[string]*Invoice{},
 	}
 	if r.sleep == nil {
 		r.sleep = sleepCtx

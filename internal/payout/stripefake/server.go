@@ -54,6 +54,11 @@ type Server struct {
 	// AccountID is the id GET /v1/account answers (default
 	// acct_stripefake). Set it before the server handles requests.
 	AccountID string
+	// Latency, when > 0, is how long every request takes before it is
+	// answered (a real Stripe's round trip; concurrent requests overlap, as
+	// Stripe's do), for benchmarks. Set it before the server handles
+	// requests.
+	Latency time.Duration
 
 	mu     sync.Mutex
 	total  int
@@ -170,6 +175,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.counts[Route(r.Method, r.URL.Path)]++
 	s.mu.Unlock()
 
+	if s.Latency > 0 {
+		t := time.NewTimer(s.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
 	w.Header().Set("Request-Id", "req_fake"+strconv.Itoa(n))
 	w.Header().Set("Content-Type", "application/json")
 
