@@ -59,6 +59,7 @@ const (
 	CodeMalformed       = "MALFORMED_STRIPE_DATA"  // a Stripe field is missing or malformed
 	CodeInvalidEmail    = "INVALID_EMAIL"          // a customer's email is not an address NetSuite accepts
 	CodePartlyWritten   = "PARTLY_WRITTEN"         // some of the payout's records exist in NetSuite, not all
+	CodeOtherMode       = "BOOKED_IN_OTHER_MODE"   // records of the other reconcile.mode exist for the payout: booking it again would count it twice
 )
 
 // Exit statuses of the process, one table for --help, the README and every

@@ -93,14 +93,21 @@ func (b *builder) roundJournal(n int) {
 	}
 	je := b.je.entry
 	debit, credit := je.Totals()
+	where := fmt.Sprintf("the differences are a journal line to %s", KeyRounding)
 	if diff := debit - credit; diff != 0 {
 		je.Line.Items = append(je.Line.Items, b.journalLine(b.s.Mapping(KeyRounding), -diff,
 			fmt.Sprintf("Rounding of %d Stripe amount(s) to NetSuite's precision", n), b.snap.Payout.ID))
+	} else {
+		where = fmt.Sprintf("the differences cancel out: the journal entry balances without a line to %s", KeyRounding)
 	}
 	bank, _ := netsuite.BookingOf(je)
 	b.plan.DepositTotal = bank.Amount
-	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%d amount(s) rounded to NetSuite's precision (%s: %s); the differences are a journal line to %s",
-		n, KeyRoundingRule, RoundingAccount, KeyRounding))
+	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("%d amount(s) rounded to NetSuite's precision (%s: %s); %s",
+		n, KeyRoundingRule, RoundingAccount, where))
+	if po := b.snap.Payout; bank.Amount != po.Amount {
+		b.plan.Notes = append(b.plan.Notes, fmt.Sprintf("the bank received %s %s; the journal entry's bank line is %s, the nearest amount NetSuite can hold",
+			money.Format(po.Amount, b.cur), strings.ToUpper(b.cur), money.FormatNetSuite(bank.Amount, b.cur)))
+	}
 }
 
 // journalLine debits acct with amount (credits it when negative).

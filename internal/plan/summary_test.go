@@ -174,3 +174,32 @@ func TestSummaryPrecision(t *testing.T) {
 		t.Errorf("lines %v: no rounding line", lines)
 	}
 }
+
+// Rounding notes of a summary payout say what the journal entry holds:
+// differences that cancel out make no line to accounts.rounding (and the
+// note says so), and a payout NetSuite cannot hold exactly is noted with
+// the bank line NetSuite gets, as detailed mode notes its deposit.
+func TestSummaryRoundingNotes(t *testing.T) {
+	b := newSnap("kwd")
+	b.s.Charges["ch_1"] = &payout.Charge{ID: "ch_1", Amount: 18404, Currency: "kwd"}
+	b.bt("charge", "charge", "ch_1", 18404, 20) // 18.404 (→ 18.40), fee 0.020: the bank gets 18.384 (→ 18.38)
+	s := summarySettings()
+	s.RoundingRule, s.Rounding = RoundingAccount, "699"
+	p := Build(b.finish(), s, nil)
+	if p.Held() || p.DepositTotal != 18380 {
+		t.Fatalf("rounded plan: %v, bank %d", p.Problems, p.DepositTotal)
+	}
+	_, lines := journal(t, p)
+	for _, l := range lines {
+		if strings.HasPrefix(l, "699 ") {
+			t.Errorf("lines %v: a rounding line of 0", lines)
+		}
+	}
+	notes := strings.Join(p.Notes, "; ")
+	if strings.Contains(notes, "a journal line to") || !strings.Contains(notes, "without a line to accounts.rounding") {
+		t.Errorf("notes claim a rounding line the entry does not have: %s", notes)
+	}
+	if !strings.Contains(notes, "the bank received 18.384 KWD; the journal entry's bank line is 18.38") {
+		t.Errorf("notes do not say what the bank line is: %s", notes)
+	}
+}

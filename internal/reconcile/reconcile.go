@@ -274,11 +274,17 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	return entry, pushed(&entry, res, err) // the pusher logged the outcome
 }
 
-// planVerified plans a payout and, when it is ready and NetSuite can be
+// planVerified plans a payout, holds it when records of the other
+// reconcile.mode exist for it, and, when it is ready and NetSuite can be
 // asked, verifies before its first write what the plan relies on there
 // (verify.go): anything missing or short holds it.
 func (r *Runner) planVerified(ctx context.Context, snap *payout.Snapshot, s plan.Settings, known knownSet) (*plan.Plan, error) {
 	pl := plan.Build(snap, s, known)
+	switched, err := r.otherMode(ctx, snap, s) // othermode.go
+	if err != nil {
+		return nil, err
+	}
+	pl.Problems = append(pl.Problems, switched...)
 	problems, err := r.verify(ctx, pl, known)
 	if err != nil {
 		return nil, fmt.Errorf("verifying payout %s in NetSuite: %w", snap.Payout.ID, err)
