@@ -90,6 +90,7 @@ func TestEachCheckCatchesAWrongSetting(t *testing.T) {
 		{"global customer", func(c *config.Config) { c.Customers.GlobalID = "12345" }, nil, "customers.global_id", "no customer", outcome.ExitUsage},
 		{"ledger not writable", func(c *config.Config) { c.Ledger.Path = "/dev/null/nsrecon/ledger.db" }, nil, "ledger.path", "", outcome.ExitUsage},
 		{"webhook without secret", func(c *config.Config) { c.Webhook.Addr = "127.0.0.1:9999" }, nil, "webhook.secret", "not set", outcome.ExitUsage},
+		{"webhook events all without secret", func(c *config.Config) { c.Webhook.Events = config.EventsAll }, nil, "webhook.secret", "not set", outcome.ExitUsage},
 		{"customer balance item is an account", func(c *config.Config) { c.Items.CustomerBalance = "100" }, nil, "items.customer_balance", "serviceSaleItem", outcome.ExitUsage},
 		{"over-refund account is a bank", func(c *config.Config) { c.Accounts.OverRefund = "200" }, nil, "accounts.over_refund", "is a Bank account", outcome.ExitUsage},
 	} {
