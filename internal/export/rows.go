@@ -43,7 +43,7 @@ type Row struct {
 	NSAccount    string
 	NSDepositID  string
 	Status       string
-	RunID        string
+	RunID        int64  // 0: no run is known
 	Problems     string // problem codes of a held or failed payout, ";"-separated
 }
 
@@ -59,7 +59,7 @@ type Total struct {
 	Net         int64
 	DepositID   string
 	Status      string
-	RunID       string
+	RunID       int64 // 0: no run is known
 	Problems    string
 }
 
@@ -75,7 +75,8 @@ type payoutExport struct {
 	plan    *plan.Plan
 	records map[string]ledger.RecordRow // this payout's, by external ID
 
-	depositID, problems, runID string
+	depositID, problems string
+	runID               int64
 }
 
 // write emits the payout's rows, transaction by transaction, then its
