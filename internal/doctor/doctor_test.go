@@ -75,10 +75,10 @@ func TestEachCheckCatchesAWrongSetting(t *testing.T) {
 		{"netsuite login", func(c *config.Config) { c.NetSuite.Auth.TokenSecret = "wrong" }, nil, "netsuite.auth", "refused the login", outcome.ExitAuth},
 		{"role may not write payments", nil, func(o *nsfake.Options) { o.Permissions = map[string]string{"customerPayment": "view"} },
 			"netsuite.auth", "customerPayment", outcome.ExitAuth},
-		{"bank is an expense account", func(c *config.Config) { c.Accounts.Bank["usd"] = "300" }, nil, "accounts.bank.usd", "is a Expense account", outcome.ExitUsage},
+		{"bank is an expense account", func(c *config.Config) { c.Accounts.Bank["usd"] = "300" }, nil, "accounts.bank.usd", "is an Expense account", outcome.ExitUsage},
 		{"bank in another currency", func(c *config.Config) { c.Accounts.Bank["usd"] = "201" }, nil, "accounts.bank.usd", "currencies.usd is 1", outcome.ExitUsage},
 		{"undeposited funds is a bank", func(c *config.Config) { c.Accounts.UndepositedFunds = "200" }, nil, "accounts.undeposited_funds", "must be OthCurrAsset", outcome.ExitUsage},
-		{"fees to income", func(c *config.Config) { c.Accounts.StripeFees = "313" }, nil, "accounts.stripe_fees", "is a Income account", outcome.ExitUsage},
+		{"fees to income", func(c *config.Config) { c.Accounts.StripeFees = "313" }, nil, "accounts.stripe_fees", "is an Income account", outcome.ExitUsage},
 		{"income account is an expense", func(c *config.Config) { c.Items.IncomeAccount = "300" }, nil, "items.income_account", "must be Income", outcome.ExitUsage},
 		{"missing account", func(c *config.Config) { c.Accounts.FXDifference = "9999" }, nil, "accounts.fx_difference", "no account has internal ID 9999", outcome.ExitUsage},
 		{"category account missing", func(c *config.Config) { c.Accounts.Categories["transfer"] = "9998" }, nil, "accounts.categories.transfer", "9998", outcome.ExitUsage},
@@ -90,6 +90,9 @@ func TestEachCheckCatchesAWrongSetting(t *testing.T) {
 		{"global customer", func(c *config.Config) { c.Customers.GlobalID = "12345" }, nil, "customers.global_id", "no customer", outcome.ExitUsage},
 		{"ledger not writable", func(c *config.Config) { c.Ledger.Path = "/dev/null/nsrecon/ledger.db" }, nil, "ledger.path", "", outcome.ExitUsage},
 		{"webhook without secret", func(c *config.Config) { c.Webhook.Addr = "127.0.0.1:9999" }, nil, "webhook.secret", "not set", outcome.ExitUsage},
+		{"webhook events all without secret", func(c *config.Config) { c.Webhook.Events = config.EventsAll }, nil, "webhook.secret", "not set", outcome.ExitUsage},
+		{"customer balance item is an account", func(c *config.Config) { c.Items.CustomerBalance = "100" }, nil, "items.customer_balance", "serviceSaleItem", outcome.ExitUsage},
+		{"over-refund account is a bank", func(c *config.Config) { c.Accounts.OverRefund = "200" }, nil, "accounts.over_refund", "is a Bank account", outcome.ExitUsage},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := diagnose(t, c.mutate, c.account)

@@ -41,12 +41,12 @@ func ledgerCheck(path string) Check {
 
 func webhookCheck(c *config.Config) Check {
 	ch := Check{Name: "webhook secret", Key: "webhook.secret", Kind: KindConfig}
-	configured := c.Webhook.Addr != config.DefaultWebhookAddr || c.Webhook.AllInvoices
+	configured := c.Webhook.Addr != config.DefaultWebhookAddr || c.Webhook.AllInvoices || c.Webhook.Events == config.EventsAll
 	switch {
 	case c.Webhook.Secret.Reveal() != "":
 		ch.OK, ch.Detail = true, "set"
 	case configured:
-		ch.Detail = "the listener is configured (webhook.addr or webhook.all_invoices) but webhook.secret is not set"
+		ch.Detail = "the listener is configured (webhook.addr, webhook.all_invoices or webhook.events: all) but webhook.secret is not set"
 		ch.Fix = "set NSRECON_WEBHOOK_SECRET to the endpoint's whsec_… signing secret"
 	default:
 		ch.OK, ch.Detail = true, "not needed: the listener is not configured"

@@ -60,6 +60,7 @@ var accountKinds = map[string]AccountKind{
 	"accounts.dispute_fees":      {"an expense account for dispute fees", expenseTypes},
 	"accounts.fx_difference":     {"an income or expense account for FX differences", pnlTypes},
 	"accounts.rounding":          {"an income or expense account for rounding differences", pnlTypes},
+	"accounts.over_refund":       {"an income or expense account for the part of a refund or dispute beyond what is open", pnlTypes},
 	"accounts.sales":             {"an income account for gross charges (summary mode)", incomeTypes},
 	"accounts.refunds":           {"an income or expense account for refunds and disputes (summary mode)", pnlTypes},
 	"accounts.sales_tax":         {"a liability account for sales tax (summary mode)", []string{"OthCurrLiab", "LongTermLiab"}},
@@ -94,55 +95,99 @@ func AccountKindOf(key string) (AccountKind, bool) {
 	return AccountKind{}, false
 }
 
-// targets lists every internal ID the config names, one row per key: the
-// table every mapping check reads.
+// saleItem is what an item key must be.
+var saleItem = idKind{what: "an item usable on invoices and credit memos", records: saleItemTypes}
+
+// idKind is what the NetSuite record under a config key must be.
+type idKind struct {
+	what    string
+	records []string // record types it may be, tried in order
+	acct    []string // for accounts: the allowed account types
+}
+
+// otherIDKinds are the keys holding a NetSuite internal ID that are not
+// accounts (those are accountKinds and accountPrefixes).
+var otherIDKinds = map[string]idKind{
+	"items.refund":              saleItem,
+	"items.tax":                 saleItem,
+	"items.global":              saleItem,
+	"items.shipping":            saleItem,
+	"items.customer_balance":    saleItem,
+	"items.tax_code":            {what: "a tax code or tax group", records: []string{"salesTaxItem", "taxGroup"}},
+	"items.tax_schedule":        {what: "a tax schedule", records: []string{"taxSchedule"}},
+	"customers.global_id":       {what: "a customer", records: []string{"customer"}},
+	"classification.subsidiary": {what: "a subsidiary", records: []string{"subsidiary"}},
+	"classification.department": {what: "a department", records: []string{"department"}},
+	"classification.class":      {what: "a class", records: []string{"classification"}},
+	"classification.location":   {what: "a location", records: []string{"location"}},
+}
+
+// currencyPrefix is the map of currency → NetSuite currency internal ID.
+const currencyPrefix = "currencies."
+
+// kindOf is what the record under key must be; false for a key that holds
+// no NetSuite internal ID.
+func kindOf(key string) (idKind, bool) {
+	if k, ok := AccountKindOf(key); ok {
+		return idKind{what: k.What, records: []string{"account"}, acct: k.Types}, true
+	}
+	if cur, ok := strings.CutPrefix(key, currencyPrefix); ok {
+		return idKind{what: "the currency " + strings.ToUpper(cur), records: []string{"currency"}}, true
+	}
+	k, ok := otherIDKinds[key]
+	return k, ok
+}
+
+// targets lists every internal ID the config names, in the order of
+// config.Keys (map keys by entry): every key kindOf knows, so a key joins
+// doctor's checks by having a kind, with no list of fields to forget.
 func targets(c *config.Config) []target {
-	acct := func(key, id string) target {
-		k, _ := AccountKindOf(key)
-		return target{key: key, id: id, what: k.What, records: []string{"account"}, acct: k.Types}
+	vals := map[string]string{}
+	flatten(c.Redacted(), "", vals)
+	var out []target
+	for _, k := range config.Keys() {
+		names := []string{k.Name}
+		if k.Map {
+			names = names[:0]
+			for _, name := range sortedKeys(vals) {
+				if strings.HasPrefix(name, k.Name+".") {
+					names = append(names, name)
+				}
+			}
+		}
+		for _, name := range names {
+			kind, ok := kindOf(name)
+			if !ok || vals[name] == "" || k.Secret {
+				continue
+			}
+			t := target{key: name, id: vals[name], what: kind.what, records: kind.records, acct: kind.acct}
+			if cur, ok := strings.CutPrefix(name, "accounts.bank."); ok {
+				t.ccy = cur
+			}
+			if cur, ok := strings.CutPrefix(name, currencyPrefix); ok {
+				t.symbol = strings.ToUpper(cur)
+			}
+			out = append(out, t)
+		}
 	}
-	a := c.Accounts
-	out := []target{acct("accounts.undeposited_funds", a.UndepositedFunds)}
-	for _, cur := range sortedKeys(a.Bank) {
-		t := acct("accounts.bank."+cur, a.Bank[cur])
-		t.ccy = cur
-		out = append(out, t)
+	return out
+}
+
+// flatten puts the string values of the config, shaped like the YAML file
+// (config.Redacted), into out by dotted key.
+func flatten(v any, prefix string, out map[string]string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, child := range x {
+			flatten(child, prefix+k+".", out)
+		}
+	case map[string]string:
+		for k, s := range x {
+			out[prefix+k] = s
+		}
+	case string:
+		out[strings.TrimSuffix(prefix, ".")] = x
 	}
-	out = append(out,
-		acct("accounts.stripe_fees", a.StripeFees),
-		acct("accounts.fee_tax", a.FeeTax),
-		acct("accounts.application_fees", a.ApplicationFees),
-		acct("accounts.dispute_fees", a.DisputeFees),
-		acct("accounts.fx_difference", a.FXDifference),
-		acct("accounts.rounding", a.Rounding),
-		acct("accounts.sales", a.Sales),
-		acct("accounts.refunds", a.Refunds),
-		acct("accounts.sales_tax", a.SalesTax),
-		acct("rules.orphan_account", c.Rules.OrphanAccount),
-		acct("items.income_account", c.Items.IncomeAccount),
-		acct("items.discount_account", c.Items.DiscountAccount),
-	)
-	for _, cat := range sortedKeys(a.Categories) {
-		out = append(out, acct("accounts.categories."+cat, a.Categories[cat]))
-	}
-	item := func(key, id string) target {
-		return target{key: key, id: id, what: "an item usable on invoices and credit memos", records: saleItemTypes}
-	}
-	out = append(out, item("items.refund", c.Items.Refund), item("items.tax", c.Items.Tax),
-		item("items.global", c.Items.Global), item("items.shipping", c.Items.Shipping),
-		target{key: "items.tax_code", id: c.Items.TaxCode, what: "a tax code or tax group", records: []string{"salesTaxItem", "taxGroup"}},
-		target{key: "items.tax_schedule", id: c.Items.TaxSchedule, what: "a tax schedule", records: []string{"taxSchedule"}},
-		target{key: "customers.global_id", id: c.Customers.GlobalID, what: "a customer", records: []string{"customer"}},
-		target{key: "classification.subsidiary", id: c.Classification.Subsidiary, what: "a subsidiary", records: []string{"subsidiary"}},
-		target{key: "classification.department", id: c.Classification.Department, what: "a department", records: []string{"department"}},
-		target{key: "classification.class", id: c.Classification.Class, what: "a class", records: []string{"classification"}},
-		target{key: "classification.location", id: c.Classification.Location, what: "a location", records: []string{"location"}},
-	)
-	for _, cur := range sortedKeys(c.Currencies) {
-		out = append(out, target{key: "currencies." + cur, id: c.Currencies[cur], what: "the currency " + strings.ToUpper(cur),
-			records: []string{"currency"}, symbol: strings.ToUpper(cur)})
-	}
-	return slices.DeleteFunc(out, func(t target) bool { return t.id == "" })
 }
 
 // mapper checks targets against NetSuite.
@@ -218,7 +263,7 @@ func (m *mapper) kindProblem(ctx context.Context, t target, rec record) string {
 	if rec.AcctType == nil || !slices.Contains(t.acct, rec.AcctType.ID) {
 		got := "no type"
 		if rec.AcctType != nil {
-			got = "a " + rec.AcctType.ID
+			got = article(rec.AcctType.ID) + " " + rec.AcctType.ID
 		}
 		return fmt.Sprintf("is %s account; %s must be %s", got, t.key, strings.Join(t.acct, " or "))
 	}
@@ -236,6 +281,14 @@ func (m *mapper) kindProblem(ctx context.Context, t target, rec record) string {
 		return fmt.Sprintf("is in %s, not %s", cur.Symbol, strings.ToUpper(t.ccy))
 	}
 	return ""
+}
+
+// article is "an" before a vowel, else "a": "an Expense", "a Bank".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func sortedKeys(m map[string]string) []string {

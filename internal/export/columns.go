@@ -14,6 +14,23 @@ type column struct {
 	name   string
 	text   func(*Row) string
 	amount func(*Row) (minor int64, currency string, ok bool)
+	json   func(*Row) any // the JSON value, when not the text (numbers, booleans)
+}
+
+// runIDText is a run ID as text, "" when none is known.
+func runIDText(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// runIDJSON is a run ID in JSON: null when none is known.
+func runIDJSON(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 // stripeTime is how Stripe's reports write timestamps: UTC, to the second.
@@ -59,7 +76,7 @@ var columns = []column{
 	{name: "netsuite_account", text: func(r *Row) string { return r.NSAccount }},
 	{name: "netsuite_deposit_id", text: func(r *Row) string { return r.NSDepositID }},
 	{name: "status", text: func(r *Row) string { return r.Status }},
-	{name: "run_id", text: func(r *Row) string { return r.RunID }},
+	{name: "run_id", text: func(r *Row) string { return runIDText(r.RunID) }, json: func(r *Row) any { return runIDJSON(r.RunID) }},
 	{name: "problems", text: func(r *Row) string { return r.Problems }},
 }
 
@@ -97,18 +114,20 @@ var totalColumns = []struct {
 	name   string
 	text   func(*Total) string
 	amount func(*Total) int64
+	json   func(*Total) any // the JSON value, when not the text
 }{
 	{name: "automatic_payout_id", text: func(t *Total) string { return t.PayoutID }},
 	{name: "automatic_payout_effective_at", text: func(t *Total) string { return stripeTime(t.ArrivalDate) }},
 	{name: "currency", text: func(t *Total) string { return t.Currency }},
 	{name: "payout_amount", amount: func(t *Total) int64 { return t.Amount }},
-	{name: "rows", text: func(t *Total) string { return strconv.Itoa(t.Rows) }},
+	{name: "rows", text: func(t *Total) string { return strconv.Itoa(t.Rows) }, json: func(t *Total) any { return t.Rows }},
 	{name: "gross", amount: func(t *Total) int64 { return t.Gross }},
 	{name: "fee", amount: func(t *Total) int64 { return t.Fee }},
 	{name: "net", amount: func(t *Total) int64 { return t.Net }},
-	{name: "balanced", text: func(t *Total) string { return strconv.FormatBool(t.Balanced()) }},
+	{name: "balanced", text: func(t *Total) string { return strconv.FormatBool(t.Balanced()) },
+		json: func(t *Total) any { return t.Balanced() }},
 	{name: "netsuite_deposit_id", text: func(t *Total) string { return t.DepositID }},
 	{name: "status", text: func(t *Total) string { return t.Status }},
-	{name: "run_id", text: func(t *Total) string { return t.RunID }},
+	{name: "run_id", text: func(t *Total) string { return runIDText(t.RunID) }, json: func(t *Total) any { return runIDJSON(t.RunID) }},
 	{name: "problems", text: func(t *Total) string { return t.Problems }},
 }

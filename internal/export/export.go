@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -199,7 +198,7 @@ func (x *payoutExport) header() error {
 	}
 	id, ok, err := x.e.Ledger.RunAt(x.ctx, x.state.UpdatedAt)
 	if ok {
-		x.runID = strconv.FormatInt(id, 10)
+		x.runID = id
 	}
 	return err
 }

@@ -55,6 +55,14 @@ func reconcileScenarioIn(t *testing.T, name, mode string) *reconciled {
 // pushed what it likes with the same pusher (invoices sync).
 func reconcileScenarioWith(t *testing.T, name, mode string, before func(*payout.Reader, *push.Pusher, plan.Settings)) *reconciled {
 	t.Helper()
+	return reconcileScenarioCfg(t, name, mode, nil, before)
+}
+
+// reconcileScenarioCfg is reconcileScenarioWith with the config changed by
+// mutate, if set.
+func reconcileScenarioCfg(t *testing.T, name, mode string, mutate func(*config.Config),
+	before func(*payout.Reader, *push.Pusher, plan.Settings)) *reconciled {
+	t.Helper()
 	ctx := context.Background()
 	sc, err := stripefake.LoadScenario(filepath.Join("..", "..", "testdata", "scenarios", name))
 	if err != nil {
@@ -90,6 +98,9 @@ func reconcileScenarioWith(t *testing.T, name, mode string, before func(*payout.
 	r := &reconcile.Runner{Stripe: reader, Ledger: l, Push: pusher, Records: ns, Customers: ns}
 	from, to := sc.ArrivalWindow()
 	cfg.Reconcile.Mode = mode
+	if mutate != nil {
+		mutate(cfg)
+	}
 	settings := plansettings.From(cfg)
 	if before != nil {
 		before(reader, pusher, settings)
@@ -135,7 +146,60 @@ func TestExportScenarios(t *testing.T) {
 			rows := readCSV(t, got.Bytes())
 			checkNets(t, rc, rows)
 			checkNetSuite(t, rc, rows)
+			checkDepositLines(t, rc, rows)
 		})
+	}
+}
+
+// With rules.rounding: account, the KWD payout's deposit has a line to
+// accounts.rounding no transaction caused; it has a row of its own (no
+// Stripe side), so the rows' NetSuite amounts tie to the deposit.
+func TestExportRoundingLine(t *testing.T) {
+	rc := reconcileScenarioCfg(t, "kwd_payout", config.ModeDetailed,
+		func(c *config.Config) { c.Rules.Rounding = config.RoundingAccount }, nil)
+	got := rc.export(t, newCSV)
+	golden(t, filepath.Join("testdata", "kwd_payout_rounding.csv"), got.Bytes())
+	rows := readCSV(t, got.Bytes())
+	checkNets(t, rc, rows)
+	checkNetSuite(t, rc, rows)
+	checkDepositLines(t, rc, rows)
+	n := 0
+	for _, r := range rows {
+		if r["netsuite_account"] == "315" && r["balance_transaction_id"] == "" && r["net"] == "" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d rows carry the rounding line (account 315) with no Stripe side, want 1", n)
+	}
+}
+
+// checkDepositLines: every line of every deposit in NetSuite has a row
+// (its account and signed amount, under the deposit's internal ID).
+func checkDepositLines(t *testing.T, rc *reconciled, rows []map[string]string) {
+	t.Helper()
+	have := map[string]int{}
+	for _, r := range rows {
+		if r["netsuite_record_type"] == "deposit" {
+			have[r["netsuite_internal_id"]+"/"+r["netsuite_account"]+"/"+dec(t, r["netsuite_amount"]).RatString()]++
+		}
+	}
+	for _, d := range rc.env.NetSuite.Records("deposit") {
+		for list, sign := range map[string]int64{"other": 1, "cashback": -1} {
+			sub, _ := d.Fields[list].(map[string]any)
+			items, _ := sub["items"].([]any)
+			for _, it := range items {
+				line, _ := it.(map[string]any)
+				acct, _ := line["account"].(map[string]any)
+				a := new(big.Rat).Mul(dec(t, fmt.Sprint(line["amount"])), big.NewRat(sign, 1))
+				key := d.ID + "/" + fmt.Sprint(acct["id"]) + "/" + a.RatString()
+				if have[key] == 0 {
+					t.Errorf("deposit %s: line %s to account %v has no export row", d.ID, a.FloatString(3), acct["id"])
+					continue
+				}
+				have[key]--
+			}
+		}
 	}
 }
 

@@ -43,7 +43,7 @@ type Row struct {
 	NSAccount    string
 	NSDepositID  string
 	Status       string
-	RunID        string
+	RunID        int64  // 0: no run is known
 	Problems     string // problem codes of a held or failed payout, ";"-separated
 }
 
@@ -59,7 +59,7 @@ type Total struct {
 	Net         int64
 	DepositID   string
 	Status      string
-	RunID       string
+	RunID       int64 // 0: no run is known
 	Problems    string
 }
 
@@ -75,7 +75,8 @@ type payoutExport struct {
 	plan    *plan.Plan
 	records map[string]ledger.RecordRow // this payout's, by external ID
 
-	depositID, problems, runID string
+	depositID, problems string
+	runID               int64
 }
 
 // write emits the payout's rows, transaction by transaction, then its
@@ -107,6 +108,15 @@ func (x *payoutExport) write(w Writer) error {
 			if err := w.Row(&rows[i]); err != nil {
 				return err
 			}
+		}
+	}
+	// Lines no transaction caused (rounding to NetSuite's precision) have
+	// rows of their own, with no Stripe side, so the rows' NetSuite
+	// amounts tie to the deposit.
+	for _, r := range x.payoutLineRows() {
+		t.Rows++
+		if err := w.Row(&r); err != nil {
+			return err
 		}
 	}
 	if x.state.Status == "reconciled" && !t.Balanced() {
@@ -148,6 +158,44 @@ func (x *payoutExport) txnRows(tr plan.Trace) []Row {
 	}
 	out[0].HasAmounts = true
 	return out
+}
+
+// payoutLineRows are the rows of the deposit lines outside every
+// transaction's trace: lines of the payout as a whole, such as the
+// rounding line of rules.rounding: account.
+func (x *payoutExport) payoutLineRows() []Row {
+	if len(x.plan.Records) == 0 {
+		return nil
+	}
+	dep, ok := x.plan.Records[len(x.plan.Records)-1].Body.(*netsuite.Deposit)
+	if !ok {
+		return nil
+	}
+	other := make([]bool, len(dep.Other.Items))
+	cashBack := make([]bool, len(dep.CashBack.Items))
+	for _, tr := range x.plan.Trace {
+		mark(other, tr.Other)
+		mark(cashBack, tr.CashBack)
+	}
+	var out []Row
+	for i, o := range dep.Other.Items {
+		if !other[i] {
+			out = append(out, x.lineRow(nil, o.Amount.Minor, o.Account.ID))
+		}
+	}
+	for i, c := range dep.CashBack.Items {
+		if !cashBack[i] {
+			out = append(out, x.lineRow(nil, -c.Amount.Minor, c.Account.ID))
+		}
+	}
+	return out
+}
+
+// mark sets covered[span[0]:span[1]].
+func mark(covered []bool, span [2]int) {
+	for i := span[0]; i < span[1]; i++ {
+		covered[i] = true
+	}
 }
 
 // journalRows are the rows of a transaction of a summary payout: its

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 
 	"github.com/nsrecon/nsrecon/internal/money"
@@ -37,31 +38,41 @@ func (c *csvWriter) Close() error {
 	return c.w.Error()
 }
 
-// jsonWriter streams {"rows":[…],"payouts":[…]}: each row an object keyed
-// by column name, amounts as decimal strings. Totals are kept until the
-// end (one small struct per payout).
+// JSONSchemaVersion is the version of the export's JSON document
+// (internal/cli/JSON.md); it changes only when a field is removed or
+// changes meaning.
+const JSONSchemaVersion = 1
+
+// jsonWriter streams {"schema_version":1,"rows":[…],"payouts":[…]}: each
+// row an object keyed by column name, amounts as decimal strings, run IDs,
+// counts and flags as JSON numbers and booleans. Totals are kept until the
+// end (one small map per payout).
 type jsonWriter struct {
 	w      *bufio.Writer
 	n      int
-	totals []map[string]string
+	totals []map[string]any
 }
 
 // NewJSON returns a Writer of a JSON document to w.
 func NewJSON(w io.Writer) (Writer, error) {
 	j := &jsonWriter{w: bufio.NewWriter(w)}
-	_, err := j.w.WriteString(`{"rows":[`)
+	_, err := fmt.Fprintf(j.w, `{"schema_version":%d,"rows":[`, JSONSchemaVersion)
 	return j, err
 }
 
 func (j *jsonWriter) Row(r *Row) error {
-	m := make(map[string]string, len(columns))
+	m := make(map[string]any, len(columns))
 	for _, c := range columns {
-		m[c.name] = c.value(r)
+		if c.json != nil {
+			m[c.name] = c.json(r)
+		} else {
+			m[c.name] = c.value(r)
+		}
 	}
 	return j.object(m)
 }
 
-func (j *jsonWriter) object(m map[string]string) error {
+func (j *jsonWriter) object(m map[string]any) error {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return err
@@ -76,11 +87,14 @@ func (j *jsonWriter) object(m map[string]string) error {
 }
 
 func (j *jsonWriter) Payout(t *Total) error {
-	m := make(map[string]string, len(totalColumns))
+	m := make(map[string]any, len(totalColumns))
 	for _, c := range totalColumns {
-		if c.amount != nil {
+		switch {
+		case c.json != nil:
+			m[c.name] = c.json(t)
+		case c.amount != nil:
 			m[c.name] = money.Format(c.amount(t), t.Currency)
-		} else {
+		default:
 			m[c.name] = c.text(t)
 		}
 	}

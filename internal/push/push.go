@@ -161,7 +161,7 @@ func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 		if runErr != nil && !errors.Is(runErr, ctx.Err()) {
 			res.Status = outcome.Failed
 		}
-		p.log.LogAttrs(ctx, slog.LevelInfo, "invoice pushed", slog.String("status", string(res.Status)),
+		p.log.LogAttrs(ctx, slog.LevelInfo, pushedMessage(pl.Kind), slog.String("status", string(res.Status)),
 			slog.Int("pushed", res.Pushed), slog.Int("skipped", res.Skipped), slog.Int("failed", res.Failed),
 			slog.Int("blocked", res.Blocked), slog.Duration("elapsed", time.Since(r.start)))
 		return res, runErr
@@ -178,6 +178,16 @@ func (p *Pusher) Push(ctx context.Context, pl *plan.Plan) (Result, error) {
 		slog.String("status", string(res.Status)), slog.Int("pushed", res.Pushed), slog.Int("skipped", res.Skipped),
 		slog.Int("failed", res.Failed), slog.Int("blocked", res.Blocked), slog.Duration("elapsed", time.Since(r.start)))
 	return res, errors.Join(runErr, err)
+}
+
+// pushedMessage is the log line of a plan outside any payout: an invoice
+// sync's, or a real-time sync's (a charge, dispute, customer or price,
+// which the listener's own line names).
+func pushedMessage(k plan.Kind) string {
+	if k == plan.KindInvoice {
+		return "invoice pushed"
+	}
+	return "real-time records pushed"
 }
 
 // preWrite does what must precede the plan's writes (existing customers'

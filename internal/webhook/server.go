@@ -378,8 +378,11 @@ func (s *Server) process(ctx context.Context, id string, events []ledger.Event) 
 		log.Error(kind.name+" sync failed", "err", err, "retry_in", next)
 		lerr = s.cfg.Ledger.RetryEvents(lctx, ids, err.Error(), s.cfg.Now().Add(next))
 	case res.Status == outcome.Synced:
-		log.Info(kind.name+" synced", "netsuite_id", res.NetSuiteID, "pushed", res.Pushed, "skipped", res.Skipped,
-			"elapsed", time.Since(start))
+		attrs := []any{"pushed", res.Pushed, "skipped", res.Skipped, "elapsed", time.Since(start)}
+		if res.NetSuiteID != "" { // an invoice's; a charge makes several records
+			attrs = append([]any{"netsuite_id", res.NetSuiteID}, attrs...)
+		}
+		log.Info(kind.name+" synced", attrs...)
 		lerr = s.cfg.Ledger.FinishEvents(lctx, ids, ledger.EventDone, "")
 	case res.Status == outcome.Held:
 		msg := problemText(res.Problems)
