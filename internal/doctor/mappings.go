@@ -263,7 +263,7 @@ func (m *mapper) kindProblem(ctx context.Context, t target, rec record) string {
 	if rec.AcctType == nil || !slices.Contains(t.acct, rec.AcctType.ID) {
 		got := "no type"
 		if rec.AcctType != nil {
-			got = article(rec.AcctType.ID) + " " + rec.AcctType.ID
+			got = Article(rec.AcctType.ID) + " " + rec.AcctType.ID
 		}
 		return fmt.Sprintf("is %s account; %s must be %s", got, t.key, strings.Join(t.acct, " or "))
 	}
@@ -283,8 +283,8 @@ func (m *mapper) kindProblem(ctx context.Context, t target, rec record) string {
 	return ""
 }
 
-// article is "an" before a vowel, else "a": "an Expense", "a Bank".
-func article(word string) string {
+// Article is "an" before a vowel, else "a": "an Expense", "a Bank".
+func Article(word string) string {
 	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
 		return "an"
 	}

@@ -156,7 +156,7 @@ func wrongKind(table, key, kind string) string {
 	case netsuite.TableAccount:
 		k, ok := doctor.AccountKindOf(key)
 		if ok && kind != "" && !slices.Contains(k.Types, kind) {
-			return fmt.Sprintf("is a %s account in NetSuite, not %s", kind, strings.Join(k.Types, " or "))
+			return fmt.Sprintf("is %s %s account in NetSuite, not %s", doctor.Article(kind), kind, strings.Join(k.Types, " or "))
 		}
 	case netsuite.TableCurrency:
 		code := strings.ToUpper(strings.TrimPrefix(key, "currencies."))
