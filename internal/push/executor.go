@@ -69,10 +69,11 @@ func (e *singleExecutor) work(ctx context.Context, t *Task) Outcome {
 	}
 	id, err := e.w.Upsert(ctx, t.Record.Type, t.ExternalID, json.RawMessage(body))
 	if err != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || errors.Is(err, context.Canceled) {
 			// Abandoned: it may or may not exist; "pending" says so, and the
-			// next run's upsert settles it either way.
-			return Outcome{Task: t, Fatal: ctx.Err()}
+			// next run's upsert settles it either way. (The request's own
+			// context can end a moment before ctx reports it.)
+			return Outcome{Task: t, Fatal: context.Canceled}
 		}
 		re := recordError(err)
 		if ferr := e.l.MarkFailed(lctx, rec, err.Error()); ferr != nil {

@@ -367,3 +367,34 @@ func TestPushCancelledBeforeStart(t *testing.T) {
 		t.Fatalf("%v, %d calls", err, apiCalls(fake))
 	}
 }
+
+// cancelingWriter answers every upsert as if the request's own context had
+// been cancelled, while the run's context is still live: the moment a
+// request ends just before ctx reports it.
+type cancelingWriter struct{ Writer }
+
+func (cancelingWriter) Upsert(context.Context, string, string, any) (string, error) {
+	return "", fmt.Errorf("netsuite: put: %w", context.Canceled)
+}
+
+// A request abandoned by cancellation is unknown, not refused: its record
+// stays pending (the next run's upsert settles it), never failed.
+func TestAbandonedRequestStaysPending(t *testing.T) {
+	fake := newFake(nil)
+	c := newClient(t, serve(t, fake), 5)
+	l := openLedger(t, "")
+	pl := buildPlan(planSpec{payout: "po_1", charges: 2})
+	_, err := New(cancelingWriter{c}, l, Options{}).Push(context.Background(), pl)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Push: %v, want the cancellation", err)
+	}
+	rows, _ := l.PayoutRecords(context.Background(), "po_1")
+	if len(rows) == 0 {
+		t.Fatal("nothing in the ledger")
+	}
+	for _, r := range rows {
+		if r.Status == ledger.RecordFailed {
+			t.Errorf("record %s marked failed after an abandoned request: %s", r.ExternalID, r.LastError)
+		}
+	}
+}
