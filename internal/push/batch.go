@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"time"
 
@@ -225,8 +226,8 @@ func (e *batchExecutor) sendBatch(ctx context.Context, tasks []*Task, job *ledge
 func (e *batchExecutor) submitAndFollow(ctx context.Context, recs []batchRec, job *ledger.BatchJob) ([]netsuite.BatchResult, Outcome) {
 	lctx := context.WithoutCancel(ctx)
 	refused := func(err error) ([]netsuite.BatchResult, Outcome) {
-		if ctx.Err() != nil {
-			return nil, Outcome{Fatal: ctx.Err()}
+		if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+			return nil, Outcome{Fatal: context.Canceled} // abandoned: the job stays open
 		}
 		if ferr := e.single.l.EndBatch(lctx, job.Key); ferr != nil {
 			return nil, Outcome{Fatal: ferr}
