@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -198,4 +199,13 @@ func (r *Runner) matchEmails(ctx context.Context, snap *payout.Snapshot, known k
 
 func (k knownSet) Has(id string) bool {
 	return k.planned[id] || k.remote[id] || (k.ledger != nil && k.ledger.Has(id))
+}
+
+// remember makes pl's records and what its charges leave refundable known to
+// the payouts planned after it in this run.
+func (k knownSet) remember(pl *plan.Plan) {
+	for _, rec := range pl.Records {
+		k.planned[rec.ExternalID] = true
+	}
+	maps.Copy(k.refundable, pl.Refundable)
 }

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net/http"
 	"time"
 
@@ -250,13 +249,10 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	if notPaid {
 		entry.Notes = append(entry.Notes, fmt.Sprintf("payout is %s: validated only, nothing is synced until it is paid", po.Status))
 	}
-	if !pl.Held() {
-		for _, rec := range pl.Records {
-			known.planned[rec.ExternalID] = true
-		}
-		maps.Copy(known.refundable, pl.Refundable)
-	}
 	if opts.DryRun || notPaid {
+		if opts.DryRun && !pl.Held() {
+			known.remember(pl) // what the real run would have written by now
+		}
 		return entry, nil
 	}
 	if pl.Held() {
@@ -271,6 +267,11 @@ func (r *Runner) one(ctx context.Context, opts Options, po payout.Payout, known 
 	// The pusher records the payout's outcome in the ledger: it is the one
 	// writer of a payout's row, whatever the outcome.
 	res, err := r.Push.Push(ctx, pl)
+	if res.Status == outcome.Reconciled {
+		// Only now do later payouts of the run find its records: a payout
+		// that failed may have left them out of NetSuite.
+		known.remember(pl)
+	}
 	return entry, pushed(&entry, res, err) // the pusher logged the outcome
 }
 

@@ -239,3 +239,22 @@ func TestRevenueRecognitionDates(t *testing.T) {
 		t.Errorf("%d lines with rev rec dates, %d without; want both", withDates, without)
 	}
 }
+
+// A payout that failed in NetSuite does not vouch for its records to the
+// payouts after it in the same run: a refund of one of its charges is
+// verified against NetSuite, held before its payout's first write, and
+// not pushed to fail partway.
+func TestFailedPayoutVouchesForNothing(t *testing.T) {
+	w := newWorld(t, "refunds_plain")
+	path := filepath.Join(t.TempDir(), "l.db")
+	// Day 1's payment that day 2 refunds is refused, so day 1 fails.
+	w.env.NetSuite.RefuseWrites("stripe_ch_1DU3narO1QBxsCpW3OSSO7Gm", "A workflow refused this payment (injected).")
+	rep := w.run(path, w.days[0], w.days[1])
+	if len(rep.Payouts) != 2 || rep.Payouts[0].Status != outcome.Failed {
+		t.Fatalf("day 1 should fail: %s", statuses(rep))
+	}
+	day2 := rep.Payouts[1]
+	if day2.Status != outcome.Held || day2.Pushed != 0 {
+		t.Fatalf("day 2 should be held before any write, got %s (pushed %d)", statuses(rep), day2.Pushed)
+	}
+}
