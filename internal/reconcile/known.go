@@ -71,12 +71,6 @@ func (r *Runner) findParents(ctx context.Context, snap *payout.Snapshot, known k
 	if v, ok := r.Records.(Verifier); ok {
 		return findParentsBatched(ctx, v, parentIDs(snap), reversalIDs(snap), known)
 	}
-	inPayout := map[string]bool{}
-	for _, bt := range snap.Transactions {
-		if bt.ReportingCategory == "charge" {
-			inPayout[bt.Source] = true
-		}
-	}
 	for _, id := range parentIDs(snap) {
 		if known.Has(id.ext) {
 			continue
