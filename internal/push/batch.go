@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -226,8 +225,8 @@ func (e *batchExecutor) sendBatch(ctx context.Context, tasks []*Task, job *ledge
 func (e *batchExecutor) submitAndFollow(ctx context.Context, recs []batchRec, job *ledger.BatchJob) ([]netsuite.BatchResult, Outcome) {
 	lctx := context.WithoutCancel(ctx)
 	refused := func(err error) ([]netsuite.BatchResult, Outcome) {
-		if ctx.Err() != nil || errors.Is(err, context.Canceled) {
-			return nil, Outcome{Fatal: context.Canceled} // abandoned: the job stays open
+		if abandoned(ctx, err) {
+			return nil, Outcome{Fatal: context.Canceled} // the job stays open
 		}
 		if ferr := e.single.l.EndBatch(lctx, job.Key); ferr != nil {
 			return nil, Outcome{Fatal: ferr}

@@ -69,10 +69,9 @@ func (e *singleExecutor) work(ctx context.Context, t *Task) Outcome {
 	}
 	id, err := e.w.Upsert(ctx, t.Record.Type, t.ExternalID, json.RawMessage(body))
 	if err != nil {
-		if ctx.Err() != nil || errors.Is(err, context.Canceled) {
-			// Abandoned: it may or may not exist; "pending" says so, and the
-			// next run's upsert settles it either way. (The request's own
-			// context can end a moment before ctx reports it.)
+		if abandoned(ctx, err) {
+			// It may or may not exist; "pending" says so, and the next
+			// run's upsert settles it either way.
 			return Outcome{Task: t, Fatal: context.Canceled}
 		}
 		re := recordError(err)
@@ -105,8 +104,8 @@ func (e *singleExecutor) lookup(ctx context.Context, t *Task) Outcome {
 			return Outcome{Task: t, ID: id}
 		case errors.Is(err, netsuite.ErrNotFound):
 			continue
-		case ctx.Err() != nil:
-			return Outcome{Task: t, Fatal: ctx.Err()}
+		case abandoned(ctx, err):
+			return Outcome{Task: t, Fatal: context.Canceled}
 		default:
 			re := recordError(err)
 			re.Detail = fmt.Sprintf("looking up referenced %s as %s: %s", t.ExternalID, typ, re.Detail)
@@ -116,4 +115,11 @@ func (e *singleExecutor) lookup(ctx context.Context, t *Task) Outcome {
 	return Outcome{Task: t, Err: &RecordError{Code: CodeMissingDependency, Permanent: true,
 		Detail: fmt.Sprintf("references %s, which is neither in the ledger nor in NetSuite (looked up as %s)",
 			t.ExternalID, strings.Join(t.Types, ", "))}}
+}
+
+// abandoned reports whether a request ended because the run was cancelled,
+// not because NetSuite answered: its effect is unknown, never a refusal.
+// The request's own context can end a moment before ctx reports it.
+func abandoned(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, context.Canceled)
 }
