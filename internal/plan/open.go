@@ -47,7 +47,13 @@ func (b *builder) refundable(ch *payout.Charge, ccy string) int64 {
 	if ch.Invoice == "" {
 		if oa, ok := b.known.(OpenAmounts); ok {
 			if s, ok := oa.OpenAmount(ExternalID(ch.ID)); ok {
-				if m, err := money.Parse(s, ccy); err == nil {
+				m, err := money.Parse(s, ccy)
+				if err != nil {
+					// What NetSuite says is open is the limit: unreadable, it
+					// holds the payout rather than defaulting to the charge.
+					b.problem(outcome.CodeNotOpen, ch.ID, "check the payment in NetSuite, then run again",
+						"NetSuite gave an open amount %q for the payment of %s that is not a %s amount: %v", s, ch.ID, strings.ToUpper(ccy), err)
+				} else {
 					v = m
 					b.fromNetSuite[ch.ID] = true
 				}

@@ -99,6 +99,12 @@ func TestOverRefundAgainstEarlierPayment(t *testing.T) {
 	}
 	known.open["stripe_ch_old"] = "10.00"
 	mustReady(t, Build(snap, settings(), known))
+	// An open amount NetSuite gives that cannot be read holds the payout:
+	// it never falls back to the whole charge.
+	known.open["stripe_ch_old"] = "ten"
+	if p := Build(snap, settings(), known); !slices.Contains(codes(p), outcome.CodeNotOpen) {
+		t.Errorf("unreadable open amount: problems %+v", p.Problems)
+	}
 }
 
 // match_email: one NetSuite customer per email, compared trimmed and

@@ -256,7 +256,15 @@ func (n *needs) problems(known knownSet) []outcome.Problem {
 				need -= amt // already applied in NetSuite: replaced by itself
 			}
 		}
-		if err != nil || open >= need {
+		if err != nil {
+			// The one guard against applying more than is open: an amount
+			// it cannot read holds the payout rather than letting it pass.
+			out = append(out, outcome.Problem{Code: outcome.CodeNotOpen, Object: doc,
+				Message: fmt.Sprintf("NetSuite gave an open amount %q for %s (NetSuite %s) that is not a %s amount: %v", f.Open, doc, f.ID, strings.ToUpper(ccy), err),
+				Fix:     "check the document in NetSuite (its currency must be the one nsrecon applies in), then run again; nothing of this payout was written"})
+			continue
+		}
+		if open >= need {
 			continue
 		}
 		out = append(out, outcome.Problem{Code: outcome.CodeNotOpen, Object: doc,
