@@ -117,7 +117,7 @@ func (e *batchExecutor) resumable(offered []*Task) (int, *ledger.BatchJob) {
 			continue
 		case found < len(j.ExternalIDs):
 			e.single.log.LogAttrs(context.Background(), slog.LevelDebug, "batch job not followed", slog.String("key", j.Key))
-			_ = e.single.l.EndBatch(context.Background(), j.Key)
+			e.endBatch(context.Background(), j.Key)
 		default:
 			order := make(map[string]int, len(j.ExternalIDs))
 			for i, ext := range j.ExternalIDs {
@@ -198,6 +198,12 @@ func (e *batchExecutor) sendBatch(ctx context.Context, tasks []*Task, job *ledge
 		return
 	}
 	if job == nil || len(recs) != len(job.ExternalIDs) {
+		if job != nil {
+			// Some of its records could not be sent again: close it (an
+			// upsert by external ID makes what NetSuite still does of it
+			// harmless) and submit the rest as a new job.
+			e.endBatch(lctx, job.Key)
+		}
 		job = &ledger.BatchJob{Key: netsuite.NewIdempotencyKey(), Type: recs[0].rec.Type, PayoutID: e.single.payoutID}
 		for _, r := range recs {
 			job.ExternalIDs = append(job.ExternalIDs, r.t.ExternalID)
@@ -213,8 +219,14 @@ func (e *batchExecutor) sendBatch(ctx context.Context, tasks []*Task, job *ledge
 		return
 	}
 	e.record(ctx, recs, results, done)
-	if err := e.single.l.EndBatch(lctx, job.Key); err != nil {
-		e.single.log.LogAttrs(ctx, slog.LevelWarn, "batch job not closed", slog.String("key", job.Key), slog.String("error", err.Error()))
+	e.endBatch(lctx, job.Key)
+}
+
+// endBatch closes a job in the ledger; a failure only leaves a job the next
+// run follows again, so it is logged, not fatal.
+func (e *batchExecutor) endBatch(ctx context.Context, key string) {
+	if err := e.single.l.EndBatch(ctx, key); err != nil {
+		e.single.log.LogAttrs(ctx, slog.LevelWarn, "batch job not closed", slog.String("key", key), slog.String("error", err.Error()))
 	}
 }
 
