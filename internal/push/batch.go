@@ -2,8 +2,6 @@ package push
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"log/slog"
 	"time"
@@ -180,14 +178,11 @@ func (e *batchExecutor) sendBatch(ctx context.Context, tasks []*Task, job *ledge
 	lctx := context.WithoutCancel(ctx)
 	recs := make([]batchRec, 0, len(tasks))
 	for _, t := range tasks {
-		body, err := json.Marshal(t.Record.Body)
-		if err != nil {
-			done(Outcome{Task: t, Err: &RecordError{Code: "INVALID_BODY", Detail: err.Error(), Permanent: true}})
+		r, rerr := e.single.prepare(t)
+		if rerr != nil {
+			done(Outcome{Task: t, Err: rerr})
 			continue
 		}
-		sum := sha256.Sum256(body)
-		r := batchRec{t: t, body: body, hash: hex.EncodeToString(sum[:]),
-			rec: ledger.Record{ExternalID: t.ExternalID, Type: t.Record.Type, Source: t.Record.Source, PayoutID: e.single.payoutID, Booked: booked(t.Record.Body)}}
 		if err := e.single.l.MarkPending(lctx, r.rec, r.hash); err != nil {
 			done(Outcome{Task: t, Fatal: err})
 			continue

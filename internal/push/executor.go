@@ -54,13 +54,11 @@ func (e *singleExecutor) work(ctx context.Context, t *Task) Outcome {
 		return e.lookup(ctx, t)
 	}
 	lctx := context.WithoutCancel(ctx)
-	rec := ledger.Record{ExternalID: t.ExternalID, Type: t.Record.Type, Source: t.Record.Source, PayoutID: e.payoutID, Booked: booked(t.Record.Body)}
-	body, err := json.Marshal(t.Record.Body)
-	if err != nil {
-		return Outcome{Task: t, Err: &RecordError{Code: "INVALID_BODY", Detail: err.Error(), Permanent: true}}
+	r, rerr := e.prepare(t)
+	if rerr != nil {
+		return Outcome{Task: t, Err: rerr}
 	}
-	sum := sha256.Sum256(body)
-	hash := hex.EncodeToString(sum[:])
+	rec, body, hash := r.rec, r.body, r.hash
 	if pr := e.prior[t.ExternalID]; pr != nil && pr.Status == ledger.RecordDone && pr.InternalID != "" && pr.BodyHash == hash {
 		return Outcome{Task: t, ID: pr.InternalID, Unchanged: true}
 	}
@@ -122,4 +120,17 @@ func (e *singleExecutor) lookup(ctx context.Context, t *Task) Outcome {
 // The request's own context can end a moment before ctx reports it.
 func abandoned(ctx context.Context, err error) bool {
 	return ctx.Err() != nil || errors.Is(err, context.Canceled)
+}
+
+// prepare is what the ledger and NetSuite get for a task's record: its
+// ledger row (with what it books), its body and the body's hash. Single
+// requests and batches both start from it.
+func (e *singleExecutor) prepare(t *Task) (batchRec, *RecordError) {
+	body, err := json.Marshal(t.Record.Body)
+	if err != nil {
+		return batchRec{}, &RecordError{Code: "INVALID_BODY", Detail: err.Error(), Permanent: true}
+	}
+	sum := sha256.Sum256(body)
+	return batchRec{t: t, body: body, hash: hex.EncodeToString(sum[:]),
+		rec: ledger.Record{ExternalID: t.ExternalID, Type: t.Record.Type, Source: t.Record.Source, PayoutID: e.payoutID, Booked: booked(t.Record.Body)}}, nil
 }
