@@ -59,7 +59,7 @@ customers are read from Stripe once per payout. NetSuite is not called.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.From, "from", "", "first payout arrival date, YYYY-MM-DD (UTC)")
 	fl.StringVar(&opts.To, "to", "", "last payout arrival date, YYYY-MM-DD (UTC, default today)")
-	fl.StringSliceVar(&opts.Payouts, "payout", nil, "export this payout ID (repeatable); overrides the window")
+	fl.StringSliceVar(&opts.Payouts, "payout", nil, "export this payout ID (repeatable); not with --from/--to")
 	fl.StringVar(&opts.Format, "format", "csv", "csv, json or xlsx")
 	fl.StringVarP(&opts.Output, "output", "o", "", "write to this file instead of stdout (required for xlsx)")
 	return cmd

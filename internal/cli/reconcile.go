@@ -83,7 +83,7 @@ on a first run). Payouts held or failed by an earlier run are retried.
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "run against the built-in demo Stripe account and an in-process fake NetSuite")
 	fl.StringVar(&opts.From, "from", "", "first payout arrival date, YYYY-MM-DD (UTC)")
 	fl.StringVar(&opts.To, "to", "", "last payout arrival date, YYYY-MM-DD (UTC, default today)")
-	fl.StringSliceVar(&opts.Payouts, "payout", nil, "reconcile this payout ID (repeatable); overrides the window")
+	fl.StringSliceVar(&opts.Payouts, "payout", nil, "reconcile this payout ID (repeatable); not with --from/--to")
 	fl.StringVar(&opts.Format, "format", "table", "report format on stdout: table, json or markdown")
 	fl.BoolVar(&opts.IncludeInTransit, "include-in-transit", false, "with --dry-run: also validate payouts not yet paid (never synced)")
 	fl.BoolVar(&opts.Offline, "offline", false, "with --dry-run: do not look anything up in NetSuite, even with credentials configured")

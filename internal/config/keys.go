@@ -120,7 +120,7 @@ func Keys() []Key {
 func webhookKeys() []Key {
 	return []Key{
 		{Name: "webhook.secret", Default: "", Secret: true, Doc: "Stripe webhook endpoint signing secret (whsec_…)"},
-		{Name: "webhook.addr", Default: DefaultWebhookAddr, Doc: "listen address of `nsrecon invoices listen`"},
+		{Name: "webhook.addr", Default: DefaultWebhookAddr, Doc: "listen address of `nsrecon listen` and `nsrecon invoices listen`"},
 		{Name: "webhook.all_invoices", Default: false, Doc: "sync every invoice in real time, not only manually sent ones"},
 		{Name: "webhook.events", Default: EventsInvoices, Doc: "invoices (manual invoices in real time, the rest daily) or all (every event of the connector's table in real time)"},
 	}
@@ -135,7 +135,7 @@ func keyMap(name, doc string) Key {
 // connectionKeys are how nsrecon reaches Stripe and NetSuite, and its ledger.
 func connectionKeys() []Key {
 	return []Key{
-		keySecret("stripe.api_key", "Stripe secret or restricted key (sk_… / rk_…); read access to payouts, balance transactions, charges, refunds, disputes, invoices, customers"),
+		keySecret("stripe.api_key", "Stripe secret or restricted key (sk_… / rk_…); the access it needs is in the README (Pointing it at real Stripe and NetSuite)"),
 		keyString("stripe.api_base", DefaultStripeAPIBase, "Stripe API base URL (point at a fake or stripe-mock in tests)"),
 		{Name: "stripe.max_retries", Default: DefaultStripeMaxRetries, Doc: "network retries stripe-go makes per request (0–10)"},
 		{Name: "stripe.timeout", Default: DefaultStripeTimeout, Doc: "timeout of one Stripe request (Go duration, at least 5s)"},

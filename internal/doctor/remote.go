@@ -14,7 +14,7 @@ import (
 
 // stripeResources are what nsrecon reads from Stripe, as /v1 paths.
 var stripeResources = []string{"account", "payouts", "balance_transactions", "charges", "refunds", "disputes",
-	"invoices", "customers"}
+	"invoices", "credit_notes", "customers"}
 
 // stripeChecks reads one object of each resource with the configured key.
 func stripeChecks(ctx context.Context, hc *http.Client, cfg *config.Config) []Check {
@@ -38,6 +38,10 @@ func stripeChecks(ctx context.Context, hc *http.Client, cfg *config.Config) []Ch
 			c.Detail, c.Fix = "no answer: "+err.Error(), "check stripe.api_base and the network"
 		case status == http.StatusOK:
 			c.OK, c.Detail = true, "read access"
+		case status == http.StatusForbidden && res == "account":
+			// The reader copes: the ledger is then bound to the NetSuite
+			// account alone (a restricted key need not read the account).
+			c.OK, c.Detail = true, "not readable by this key (403): the ledger is bound to the NetSuite account only"
 		case status == http.StatusUnauthorized:
 			c.Detail, c.Fix = "Stripe refused the key (401)", "set stripe.api_key to a live secret or restricted key of this account"
 		case status == http.StatusForbidden:
