@@ -42,8 +42,10 @@ type BatchOptions struct {
 // ready records) through the single executor.
 type batchExecutor struct {
 	single *singleExecutor
-	w      BatchWriter
-	opts   BatchOptions
+	// singles runs what goes one by one, at most Concurrency+Queue at once.
+	singles *singles
+	w       BatchWriter
+	opts    BatchOptions
 	// open are the payout's batch jobs a killed run left (loaded at the
 	// first Start): a batch of exactly their records follows the job
 	// instead of submitting again.
@@ -51,7 +53,9 @@ type batchExecutor struct {
 	loaded bool
 }
 
-func newBatchExecutor(single *singleExecutor, w BatchWriter, opts BatchOptions) *batchExecutor {
+// limit is how many single requests it hands the Writer at once
+// (Concurrency+Queue).
+func newBatchExecutor(single *singleExecutor, w BatchWriter, opts BatchOptions, limit int) *batchExecutor {
 	opts.Size = min(opts.Size, netsuite.MaxBatch)
 	if opts.Min <= 1 {
 		opts.Min = 4
@@ -59,10 +63,11 @@ func newBatchExecutor(single *singleExecutor, w BatchWriter, opts BatchOptions) 
 	if opts.Poll <= 0 {
 		opts.Poll = time.Second
 	}
-	return &batchExecutor{single: single, w: w, opts: opts}
+	return &batchExecutor{single: single, singles: &singles{e: single, limit: max(limit, 1)}, w: w, opts: opts}
 }
 
-// window lets a batch executor hold Concurrency batches in flight.
+// window lets a batch executor hold Concurrency batches in flight; what
+// goes one by one is held to Concurrency+Queue by singles.
 func (e *batchExecutor) window(concurrency, queue int) int { return concurrency*e.opts.Size + queue }
 
 func (e *batchExecutor) Start(ctx context.Context, offered []*Task, done chan<- Outcome) int {
@@ -81,11 +86,11 @@ func (e *batchExecutor) Start(ctx context.Context, offered []*Task, done chan<- 
 	}
 	first := offered[0]
 	if first.Record == nil {
-		return e.single.Start(ctx, offered[:1], done)
+		return e.singles.start(ctx, offered[:1], done)
 	}
 	n := partition(offered, func(t *Task) bool { return t.Record != nil && t.Record.Type == first.Record.Type }, e.opts.Size)
 	if n < e.opts.Min {
-		return e.single.Start(ctx, offered[:n], done)
+		return e.singles.start(ctx, offered[:n], done)
 	}
 	go e.send(ctx, offered[:n:n], nil, done)
 	return n

@@ -32,7 +32,7 @@ func newRun(p *Pusher, pl *plan.Plan) (*run, error) {
 	single := &singleExecutor{w: p.w, l: p.l, payoutID: pl.Payout.ID, log: p.log, prior: prior}
 	var ex Executor = single
 	if bw, ok := p.w.(BatchWriter); ok && p.opts.Batch.Size > 1 && !pl.IsInvoicePlan() {
-		ex = newBatchExecutor(single, bw, p.opts.Batch)
+		ex = newBatchExecutor(single, bw, p.opts.Batch, p.opts.Concurrency+p.opts.Queue)
 	}
 	return &run{p: p, pl: pl, start: time.Now(), s: s, ex: ex, total: len(pl.Records), prior: prior}, nil
 }
@@ -137,9 +137,10 @@ func (r *run) apply(ctx context.Context, o Outcome) error {
 }
 
 // graceContext is the context requests run under: it ends Grace after ctx
-// does, so requests already sent may finish and land in the ledger.
+// does, so requests already sent may finish and land in the ledger. It
+// carries ctx, so that work not yet started can tell (runCancelled).
 func (r *run) graceContext(ctx context.Context) (context.Context, func()) {
-	reqCtx, cancelReq := context.WithCancel(context.WithoutCancel(ctx))
+	reqCtx, cancelReq := context.WithCancel(context.WithValue(context.WithoutCancel(ctx), runKey{}, ctx))
 	stopGrace := context.AfterFunc(ctx, func() {
 		if r.p.opts.Grace < 0 {
 			cancelReq()
